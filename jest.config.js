@@ -1,0 +1,9 @@
+module.exports = {
+  preset: 'ts-jest',
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testTimeout: 60000,
+  // CLI tests spawn bin/main and the simulator: two cores, so keep parallelism modest.
+  maxWorkers: 2,
+  transform: {'^.+\\.ts$': ['ts-jest', {tsconfig: 'tsconfig.json', isolatedModules: true}]},
+};
