@@ -1,0 +1,179 @@
+/**
+ * One attempt at streaming a file body to disk (§4.6). The body never sits
+ * whole in memory; a body shorter than its Content-Length, or cut by the
+ * network, is a retriable failure, never a complete file.
+ */
+import {AxiosInstance} from 'axios';
+import {createWriteStream} from 'fs';
+import {Readable, Transform} from 'stream';
+import {pipeline} from 'stream/promises';
+import * as zlib from 'zlib';
+
+import {ConnectorError, DataError} from '../errors';
+import {NetworkError, statusError, toConnectorError} from './http-errors';
+import {MAX_DOWNLOAD_REDIRECTS, MAX_ERROR_BODY_BYTES} from './limits';
+import {describeRequest, flatHeaders, HttpRequest} from './request';
+import {Logger} from './types';
+
+export interface DownloadResult {
+  /** Bytes written to the destination file. */
+  bytes: number;
+  contentType: string | undefined;
+}
+
+interface DownloadOptions {
+  timeoutMs: number;
+  logger: Logger;
+  onProgress?: (bytesSoFar: number) => void;
+}
+
+export async function downloadOnce(
+  ax: AxiosInstance,
+  req: HttpRequest,
+  dest: string,
+  opts: DownloadOptions
+): Promise<DownloadResult> {
+  const what = describeRequest(req);
+  const origin = new URL(req.url).host;
+  let res;
+  try {
+    res = await ax.request<Readable>({
+      method: 'GET',
+      url: req.url,
+      headers: {...req.headers, 'Accept-Encoding': 'identity'},
+      responseType: 'stream',
+      decompress: false,
+      maxRedirects: MAX_DOWNLOAD_REDIRECTS,
+      beforeRedirect: (options: Record<string, any>) => {
+        // axios strips it too on a cross-origin redirect; the token never leaves its host.
+        if (options.host !== origin) dropAuthorization(options.headers);
+        opts.logger.debug(
+          `${what} redirected to host ${String(options.hostname)}`
+        );
+      },
+      // The socket idle timeout also covers the body: a stalled body is aborted.
+      timeout: opts.timeoutMs,
+    });
+  } catch (err) {
+    throw toConnectorError(what, err);
+  }
+  const headers = flatHeaders(res.headers as Record<string, unknown>);
+  if (res.status < 200 || res.status >= 300) {
+    const body = await readSome(res.data, MAX_ERROR_BODY_BYTES);
+    throw statusError(what, res.status, headers, body);
+  }
+  const received = await writeBody(
+    res.data,
+    headers,
+    dest,
+    what,
+    opts.onProgress
+  );
+  const expected = contentLength(headers['content-length']);
+  if (expected !== undefined && received.raw !== expected) {
+    throw new NetworkError(
+      `${what} failed: the body was cut short after ${received.raw} of ${expected} bytes`,
+      'BODY_CUT_SHORT',
+      true
+    );
+  }
+  return {bytes: received.written, contentType: headers['content-type']};
+}
+
+/** Pipes the body to `dest` (truncating it), counting raw and decoded bytes. */
+async function writeBody(
+  body: Readable,
+  headers: Record<string, string | undefined>,
+  dest: string,
+  what: string,
+  onProgress?: (bytesSoFar: number) => void
+): Promise<{raw: number; written: number}> {
+  let decode: Transform[];
+  try {
+    decode = decoder(headers['content-encoding'], what);
+  } catch (err) {
+    body.destroy();
+    throw err;
+  }
+  const counts = {raw: 0, written: 0};
+  const rawCounter = counter((n) => (counts.raw += n));
+  const progress = counter((n) => {
+    counts.written += n;
+    onProgress?.(counts.written);
+  });
+  const out = createWriteStream(dest, {flags: 'w'});
+  const stages = [body, rawCounter, ...decode, progress];
+  // Whichever stream fails first is the origin (pipeline then destroys the others with its error).
+  let origin: 'body' | 'file' | undefined;
+  for (const stage of stages) stage.once('error', () => (origin ??= 'body'));
+  out.once('error', () => (origin ??= 'file'));
+  try {
+    await pipeline([...stages, out]);
+  } catch (err) {
+    if (origin === 'file') throw writeError(dest, err);
+    throw toConnectorError(what, err);
+  }
+  return counts;
+}
+
+function dropAuthorization(headers: Record<string, unknown> | undefined): void {
+  for (const name of Object.keys(headers ?? {})) {
+    if (name.toLowerCase() === 'authorization') delete headers![name];
+  }
+}
+
+function counter(onBytes: (n: number) => void): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      onBytes(chunk.length);
+      done(null, chunk);
+    },
+  });
+}
+
+/** We ask for `identity`; should a server compress anyway, the file is still stored decoded. */
+function decoder(encoding: string | undefined, what: string): Transform[] {
+  const e = (encoding ?? 'identity').trim().toLowerCase();
+  if (e === 'identity' || e === '') return [];
+  if (e === 'gzip' || e === 'x-gzip') return [zlib.createGunzip()];
+  if (e === 'deflate') return [zlib.createInflate()];
+  if (e === 'br') return [zlib.createBrotliDecompress()];
+  throw new DataError(
+    `${what} answered with an unsupported Content-Encoding "${e}".`
+  );
+}
+
+function writeError(dest: string, err: unknown): ConnectorError {
+  const e = err as {code?: string; message?: string};
+  const code = e.code ?? e.message ?? String(err);
+  return new ConnectorError(
+    `Cannot write the extract file to ${dest}: ${code}.`,
+    {
+      failureType: 'system_error',
+    }
+  );
+}
+
+function contentLength(value: string | undefined): number | undefined {
+  return value !== undefined && /^\d+$/.test(value.trim())
+    ? Number(value)
+    : undefined;
+}
+
+/** The first `limit` bytes of an error body, as text; the rest is discarded. */
+async function readSome(body: Readable, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      chunks.push(chunk as Buffer);
+      size += (chunk as Buffer).length;
+      if (size >= limit) break;
+    }
+  } catch {
+    // A broken error body still leaves its status to report.
+  } finally {
+    body.destroy();
+  }
+  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+}
