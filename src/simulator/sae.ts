@@ -1,0 +1,358 @@
+/**
+ * Standard Accounting Extract v3 generator: `EXTRACT|batch_date|count|total|batch_id` header and
+ * DETAIL lines of exactly 400 pipe-separated fields (concur-extract-api.md §7.3).
+ */
+import {
+  AMOUNT_SCALE,
+  buildExtract,
+  DetailLine,
+  ExtractResult,
+  formatAmount,
+  HeaderFormatter,
+  LineSource,
+  resolveVariant,
+  writeExtract,
+} from './extract-text';
+import * as D from './fake-data';
+import {makeRng, pick, randHex, randInt, Rng} from './rng';
+import {SaeSpec} from './scenario';
+
+export const SAE_FIELDS = 400;
+
+interface Employee {
+  id: string;
+  last: string;
+  first: string;
+  middle: string;
+  country: D.Country;
+  dept: string;
+  email: string;
+  city: string;
+}
+
+interface ResolvedSae {
+  seed: number;
+  batchId: number;
+  batchDate: string;
+  utf8: boolean;
+  quotedPipes: boolean;
+  doubledQuotes: boolean;
+  strayQuotes: boolean;
+  tabs: boolean;
+  cashAdvances: boolean;
+}
+
+function resolveSae(spec: SaeSpec): ResolvedSae {
+  return {
+    seed: spec.seed ?? 1,
+    batchId: spec.batch_id ?? 1,
+    batchDate: spec.batch_date ?? '2024-01-13',
+    utf8: spec.utf8 ?? false,
+    quotedPipes: spec.quoted_pipes ?? false,
+    doubledQuotes: spec.doubled_quotes ?? false,
+    strayQuotes: spec.stray_quotes ?? false,
+    tabs: spec.tabs ?? false,
+    cashAdvances: spec.cash_advances ?? true,
+  };
+}
+
+export const saeHeader =
+  (batchDate: string, batchId: number): HeaderFormatter =>
+  (count, total) =>
+    `EXTRACT|${batchDate}|${count}|${formatAmount(total)}|${batchId}`;
+
+/** A row under construction: index = column number - 1. */
+type Row = string[];
+
+function newRow(): Row {
+  return new Array<string>(SAE_FIELDS).fill('');
+}
+
+function set(row: Row, col: number, value: string | number): void {
+  row[col - 1] = String(value);
+}
+
+const money = (units: number) => formatAmount(units);
+
+/** Endless, deterministic source of SAE DETAIL lines. */
+export class SaeSource implements LineSource {
+  private readonly rng: Rng;
+  private readonly employees: Employee[];
+  private readonly queue: {row: Row; amount: number}[] = [];
+  private seq = 0;
+  private reportKey: number;
+  private entryId: number;
+  private journalKey: number;
+  private caKey: number;
+
+  constructor(private readonly o: ResolvedSae) {
+    this.rng = makeRng(`sae:${o.seed}`);
+    this.reportKey = randInt(this.rng, 1000, 90000);
+    this.entryId = randInt(this.rng, 1000, 90000);
+    this.journalKey = randInt(this.rng, 1000, 90000);
+    this.caKey = randInt(this.rng, 10, 500);
+    this.employees = Array.from({length: 40}, () => this.employee());
+  }
+
+  next(): DetailLine {
+    while (this.queue.length === 0) this.report();
+    const {row, amount} = this.queue.shift()!;
+    this.seq++;
+    set(row, 4, this.seq);
+    return {line: row.join('|'), amount};
+  }
+
+  private employee(): Employee {
+    const r = this.rng;
+    const u = this.o.utf8 && r() < 0.5;
+    const last = pick(r, u ? D.LAST_NAMES_UTF8 : D.LAST_NAMES);
+    const first = pick(r, u ? D.FIRST_NAMES_UTF8 : D.FIRST_NAMES);
+    const id = String(randInt(r, 1000000, 9999999));
+    return {
+      id,
+      last,
+      first,
+      middle: r() < 0.6 ? String.fromCharCode(65 + randInt(r, 0, 25)) : '',
+      country: pick(r, D.COUNTRIES),
+      dept: pick(r, D.DEPARTMENTS),
+      email: `emp${id}@example.com`,
+      city: pick(r, this.o.utf8 && r() < 0.5 ? D.CITIES_UTF8 : D.CITIES),
+    };
+  }
+
+  private base(e: Employee): Row {
+    const row = newRow();
+    set(row, 1, 'DETAIL');
+    set(row, 2, this.o.batchId);
+    set(row, 3, this.o.batchDate);
+    set(row, 5, e.id);
+    set(row, 6, e.last);
+    set(row, 7, e.first);
+    set(row, 8, e.middle);
+    set(row, 9, e.country.code);
+    set(row, 10, 'ACME');
+    set(row, 11, e.dept);
+    set(row, 12, `CC${e.id.slice(0, 4)}`);
+    set(row, 264, e.email);
+    set(row, 265, e.email);
+    set(row, 266, 'Employee');
+    return row;
+  }
+
+  private journal(
+    row: Row,
+    account: string,
+    credit: boolean,
+    units: number,
+    payerFirst = true
+  ) {
+    set(row, 163, payerFirst ? D.PAYER : D.PAYEE);
+    set(row, 164, D.PSEUDO_CODE);
+    set(row, 165, payerFirst ? D.PAYEE : D.PAYER);
+    set(row, 166, D.PSEUDO_CODE);
+    set(row, 167, account);
+    set(row, 168, credit ? 'CR' : 'DR');
+    set(row, 169, formatAmount(units, true));
+    set(row, 170, this.journalKey++);
+    set(row, 211, formatAmount(units, true));
+  }
+
+  private cashAdvanceFields(
+    row: Row,
+    e: Employee,
+    amount: number,
+    key: number,
+    type: string
+  ) {
+    const date = D.addDays(this.o.batchDate, -randInt(this.rng, 5, 20));
+    set(row, 177, money(amount));
+    set(row, 178, e.country.currency);
+    set(row, 179, e.country.numeric);
+    set(row, 180, '1.0000');
+    set(row, 181, e.country.currency);
+    set(row, 182, e.country.numeric);
+    set(row, 183, date);
+    set(row, 184, 'Cash');
+    set(row, 185, type);
+    set(row, 186, date);
+    set(row, 187, key);
+    set(row, 259, `Travel Advance - ${e.country.currency}`);
+  }
+
+  /** Generate one expense report (and maybe a cash advance) into the queue. */
+  private report(): void {
+    const r = this.rng;
+    const e = pick(r, this.employees);
+    const reportId = randHex(r, 20);
+    const reportKey = this.reportKey++;
+    const submit = D.addDays(this.o.batchDate, -randInt(r, 1, 20));
+    const start = D.addDays(submit, -randInt(r, 3, 15));
+    const purpose = pick(r, D.PURPOSES);
+    const city = this.o.utf8 && r() < 0.4 ? pick(r, D.CITIES_UTF8) : e.city;
+    const reportName = `${city} ${purpose}`;
+    const withCa = this.o.cashAdvances && r() < 0.15;
+    let caLeft = 0;
+    let caKey = 0;
+    if (withCa) {
+      caKey = this.caKey++;
+      caLeft = randInt(r, 100, 1000) * AMOUNT_SCALE;
+      const row = this.base(e);
+      this.journal(row, '1400', false, caLeft);
+      this.cashAdvanceFields(row, e, caLeft, caKey, '1');
+      this.queue.push({row, amount: caLeft});
+    }
+    const entries = randInt(r, 1, 5);
+    const rows: {row: Row; amount: number}[] = [];
+    let posted = 0;
+    for (let i = 0; i < entries; i++) {
+      const t = pick(r, D.EXPENSE_TYPES);
+      const cents = randInt(r, t.minCents, t.maxCents);
+      const spendUnits = cents * 100;
+      const foreign = r() < 0.1;
+      const rate = foreign ? randInt(r, 8000, 13000) : AMOUNT_SCALE; // 0.8000..1.3000
+      const postedUnits = foreign
+        ? Math.round((spendUnits * rate) / AMOUNT_SCALE / 100) * 100
+        : spendUnits;
+      posted += postedUnits;
+      const payRoll = r();
+      const payment = payRoll < 0.7 ? 'CASH' : payRoll < 0.9 ? 'COPD' : 'CBCP';
+      const row = this.base(e);
+      set(row, 61, this.entryId++);
+      set(row, 62, t.name === 'Hotel' && r() < 0.3 ? 'CHD' : 'REG');
+      set(row, 63, t.name);
+      set(row, 64, D.addDays(start, randInt(r, 0, 3)));
+      set(
+        row,
+        65,
+        foreign ? pick(r, ['EUR', 'GBP', 'JPY', 'MXN']) : e.country.currency
+      );
+      set(row, 66, formatAmount(rate));
+      set(row, 67, 'M');
+      set(row, 68, payment === 'CBCP' ? 'Y' : 'N');
+      set(row, 69, this.description(t.name, city));
+      set(
+        row,
+        70,
+        this.o.utf8 && r() < 0.3 ? pick(r, D.VENDORS_UTF8) : pick(r, t.vendors)
+      );
+      set(row, 71, this.vendorDescription(city));
+      set(row, 72, r() < 0.8 ? 'Y' : 'N');
+      set(row, 73, pick(r, ['T', 'R', 'N']));
+      set(row, 123, money(spendUnits));
+      set(row, 124, money(postedUnits));
+      set(row, 125, money(postedUnits));
+      set(row, 126, payment);
+      set(
+        row,
+        127,
+        payment === 'CASH'
+          ? 'Cash'
+          : payment === 'COPD'
+            ? 'Company Paid'
+            : 'Company Billed'
+      );
+      set(row, 158, e.country.code);
+      set(row, 159, pick(r, e.country.subdivisions));
+      set(row, 160, foreign ? 'FRGN' : 'HOME');
+      set(row, 250, payment === 'CASH' ? 'Out of Pocket' : 'Company Paid');
+      set(row, 334, city);
+      set(row, 335, 'N');
+      if (payment === 'COPD') {
+        this.journal(row, t.account, false, postedUnits);
+        set(row, 165, 'Company Paid');
+        set(row, 166, 'Company Paid');
+      } else if (payment === 'CBCP') {
+        // personal charge on a company-billed card: the employee owes the company
+        this.journal(row, '1410', false, postedUnits, false);
+      } else {
+        this.journal(row, t.account, false, postedUnits);
+      }
+      rows.push({row, amount: postedUnits});
+      if (withCa && payment === 'CASH' && caLeft > 0) {
+        const applied = Math.min(caLeft, postedUnits);
+        caLeft -= applied;
+        const cr = row.slice();
+        this.journal(cr, '1400', true, -applied, false);
+        this.cashAdvanceFields(cr, e, applied, caKey, '2');
+        rows.push({row: cr, amount: -applied});
+      }
+    }
+    for (const {row} of rows) {
+      set(row, 19, reportId);
+      set(row, 20, reportKey);
+      set(row, 21, 'DEFAULT');
+      set(row, 22, e.country.currency);
+      set(row, 23, e.country.name);
+      set(row, 24, submit);
+      set(row, 26, this.o.batchDate);
+      set(row, 27, reportName);
+      set(row, 28, 'Y');
+      set(row, 29, 'N');
+      set(row, 30, 'N');
+      set(row, 31, money(posted));
+      set(row, 32, money(posted));
+      set(row, 33, 'Default Travel and Expense Policy');
+      set(row, 312, money(posted));
+      set(row, 324, start);
+      set(row, 325, D.addDays(start, 3));
+    }
+    this.queue.push(...rows);
+  }
+
+  private description(type: string, city: string): string {
+    const r = this.rng;
+    if (this.o.doubledQuotes && r() < 0.3)
+      return `"${type} with ""ACME"" team"`;
+    if (this.o.strayQuotes && r() < 0.3) return `${type} - 27" monitor`;
+    if (this.o.tabs && r() < 0.3) return `${type}\tin ${city}`;
+    return `${type} in ${city}`;
+  }
+
+  private vendorDescription(city: string): string {
+    const r = this.rng;
+    if (this.o.quotedPipes && r() < 0.3) {
+      const inner = this.o.doubledQuotes && r() < 0.5 ? ` ""SUITE 100""` : '';
+      return `"${city.toUpperCase()} |${inner} 55 MAIN ST | WWW.EXAMPLE.COM"`;
+    }
+    return `${city.toUpperCase()} ; 55 MAIN ST`;
+  }
+}
+
+/** An SAE file in memory. */
+export function buildSaeFile(spec: SaeSpec): {body: Buffer} & ExtractResult {
+  const o = resolveSae(spec);
+  return buildExtract(
+    saeHeader(o.batchDate, o.batchId),
+    new SaeSource(o),
+    spec.details ?? 25,
+    resolveVariant(spec)
+  );
+}
+
+export type WriteSaeOptions = SaeSpec & {
+  bytes?: number;
+  details?: number;
+  seed: number;
+};
+
+/**
+ * Write an SAE v3 file of `details` lines or of at least `bytes` bytes (just over) with bounded memory
+ * (usable for 1 GB files).
+ */
+export function writeSaeFile(
+  file: string,
+  opts: WriteSaeOptions
+): Promise<ExtractResult> {
+  const o = resolveSae(opts);
+  const limit =
+    opts.details !== undefined || opts.bytes !== undefined
+      ? {details: opts.details, bytes: opts.bytes}
+      : {details: 25};
+  return writeExtract(
+    file,
+    saeHeader(o.batchDate, o.batchId),
+    () => new SaeSource(o),
+    limit,
+    resolveVariant(opts)
+  );
+}

@@ -1,0 +1,421 @@
+/** Scenario file: types, defaults, loading and validation. */
+import * as fs from 'fs';
+import * as path from 'path';
+
+export type JobStatus = 'Queued' | 'Running' | 'Completed' | 'Failed';
+
+/** Options shared by the generated pipe-delimited files. */
+export interface TextVariantSpec {
+  /** Number of DETAIL lines (default 25). */
+  details?: number;
+  seed?: number;
+  batch_id?: number;
+  /** YYYY-MM-DD (default 2024-01-13). */
+  batch_date?: string;
+  line_ending?: 'lf' | 'crlf';
+  bom?: boolean;
+  final_newline?: boolean;
+  /** Use non-ASCII names/places (Müller, São Paulo, …). */
+  utf8?: boolean;
+  /** Byte encoding of the body (default utf8). */
+  encoding?: 'utf8' | 'latin1';
+  /** Header journal total off by 1.0000. */
+  bad_header_total?: boolean;
+  /** Header record count off by one. */
+  bad_header_count?: boolean;
+}
+
+export interface SaeSpec extends TextVariantSpec {
+  quoted_pipes?: boolean;
+  doubled_quotes?: boolean;
+  stray_quotes?: boolean;
+  /** TAB characters inside some descriptions. */
+  tabs?: boolean;
+  /** Cash-advance issuance/application rows (default true). */
+  cash_advances?: boolean;
+}
+
+export interface PraeSpec extends TextVariantSpec {
+  /** `slash` = yyyy/mm/dd (workbook), `dash` = YYYY-MM-DD. Default slash. */
+  date_format?: 'slash' | 'dash';
+}
+
+export interface ZipEntrySpec {
+  /** Entry name; may contain folders, `..` or a leading `/` (written raw). */
+  name: string;
+  file: FileSpec;
+  /** Deflate the entry (default true). */
+  compress?: boolean;
+}
+
+interface FileSpecCommon {
+  /** Override the Content-Type header of the download. */
+  content_type?: string;
+}
+
+export type FileSpec = FileSpecCommon &
+  (
+    | {sae_v3: SaeSpec}
+    | {prae: PraeSpec}
+    | {text: string}
+    | {base64: string}
+    | {path: string}
+    | {sample: string}
+    | {zeros_mb: number}
+    | {zip: ZipEntrySpec[]}
+    | {raw_zip_base64: string}
+    | {corrupt_zip: 'truncated' | 'bad_crc'; entries?: ZipEntrySpec[]}
+    | {zip_bomb_mb: number; name?: string}
+  );
+
+export interface ScenarioJob {
+  /** Generated when absent. */
+  id?: string;
+  /** Default Completed. `Complete` is accepted as Completed. */
+  status?: JobStatus | 'Complete';
+  /** ISO time; zone-less values are UTC. Default: now. */
+  start_time?: string;
+  /** Finished jobs only; default start_time + 48 s. */
+  stop_time?: string;
+  /** Unfinished jobs: ms (from load/add time) until Queued → Running. Absent = stays. */
+  queued_ms?: number;
+  /** Unfinished jobs: ms of Running before finishing. Absent = stays Running. */
+  running_ms?: number;
+  /** Unfinished jobs finish as Failed instead of Completed. */
+  fail?: boolean;
+  /** Body of …/file (Completed jobs). Default: a small SAE v3 file. */
+  file?: FileSpec;
+}
+
+export interface NewJobSpec {
+  queued_ms?: number;
+  running_ms?: number;
+  fail?: boolean;
+  file?: FileSpec;
+  /** Vary generated SAE/PRAE seed, batch id and batch date per POSTed job (default true). */
+  vary_file?: boolean;
+}
+
+export interface ScenarioDefinition {
+  id: string;
+  name: string;
+  new_jobs?: NewJobSpec;
+  jobs?: ScenarioJob[];
+}
+
+export interface ScenarioUser {
+  username: string;
+  password: string;
+  credtype?: 'password' | 'authtoken';
+}
+
+export interface ScenarioClient {
+  client_id: string;
+  client_secret: string;
+  refresh_tokens?: string[];
+  users?: ScenarioUser[];
+}
+
+export interface ScenarioCredentials {
+  clients?: ScenarioClient[];
+  /** Tokens accepted by the API that never expire. */
+  static_tokens?: string[];
+  access_token_ttl_seconds?: number;
+  refresh_token_ttl_seconds?: number;
+  rotate_refresh_tokens?: boolean;
+  /** JSON type of `expires_in` in token answers (default number). */
+  expires_in_type?: 'number' | 'string';
+  /** Status for unknown/expired tokens (default 401). */
+  expired_status?: 401 | 403;
+  /** Include an `id_token` (default true). */
+  id_token?: boolean;
+}
+
+export interface Faults {
+  seed?: number;
+  rate_429?: number;
+  /** Retry-After seconds on 429; null = no header (default 1). */
+  retry_after_seconds?: number | null;
+  rate_500?: number;
+  rate_502?: number;
+  rate_503?: number;
+  reset_mid_body?: number;
+  /** Bytes sent before a reset (default: half the body, at most 1 MiB). */
+  reset_after_bytes?: number;
+  stall_rate?: number;
+  stall_ms?: number;
+  /** Every Nth API request answers as if the token expired. */
+  expire_token_every?: number;
+  forbidden_always?: boolean;
+  malformed_xml?: number | boolean;
+  xml_entity?: number | boolean;
+  /** Regex; when set, only matching paths get faults. */
+  only_paths?: string;
+  max_faults?: number;
+}
+
+export interface Quirks {
+  complete_spelling?: 'Completed' | 'Complete' | 'mixed';
+  time_without_z?: boolean | 'mixed';
+  /** Fraction digits of times, chosen per job and field from this list. */
+  fraction_digits?: number[];
+  whitespace_in_links?: boolean;
+  /** Definition ids whose job-link lacks the `/job` suffix. */
+  job_link_without_job_for?: string[];
+  /** Prefix XML bodies with `<?xml version="1.0" encoding="utf-8"?>`. */
+  xml_declaration?: boolean;
+  /** Serve JSON when the Accept header asks for it (default true). */
+  json_when_accepted?: boolean;
+  /** Jobs outside the newest 100 answer 404 by URL too (default false). */
+  older_jobs_gone?: boolean;
+}
+
+export interface Scenario {
+  seed?: number;
+  credentials?: ScenarioCredentials;
+  /** null → the simulator's own URL; `PORT` is replaced by the port. */
+  geolocation?: string | null;
+  /** null → links use the simulator URL; `PORT` is replaced by the port. */
+  link_base?: string | null;
+  /** Folder for `{sample: …}` files (relative to the scenario file). */
+  samples_dir?: string;
+  definitions: ScenarioDefinition[];
+  faults?: Faults;
+  quirks?: Quirks;
+}
+
+export class ScenarioError extends Error {}
+
+const FILE_KINDS = [
+  'sae_v3',
+  'prae',
+  'text',
+  'base64',
+  'path',
+  'sample',
+  'zeros_mb',
+  'zip',
+  'raw_zip_base64',
+  'corrupt_zip',
+  'zip_bomb_mb',
+] as const;
+export type FileKind = (typeof FILE_KINDS)[number];
+
+/** The single kind key of a FileSpec. */
+export function fileKind(spec: FileSpec): FileKind {
+  const kinds = FILE_KINDS.filter((k) => k in spec);
+  if (kinds.length !== 1) {
+    throw new ScenarioError(
+      `file spec must have exactly one of ${FILE_KINDS.join(', ')}: ${JSON.stringify(spec).slice(0, 200)}`
+    );
+  }
+  return kinds[0];
+}
+
+const STATUSES = ['Queued', 'Running', 'Completed', 'Complete', 'Failed'];
+
+function fail(where: string, msg: string): never {
+  throw new ScenarioError(`scenario ${where}: ${msg}`);
+}
+
+function checkTime(where: string, value: unknown): void {
+  if (value === undefined) return;
+  if (typeof value !== 'string' || Number.isNaN(parseTime(value))) {
+    fail(where, `not a time: ${JSON.stringify(value)}`);
+  }
+}
+
+/** Parse an ISO-like time; zone-less values are UTC. Returns NaN when invalid. */
+export function parseTime(value: string): number {
+  const m =
+    /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})?$/.exec(
+      value.trim()
+    );
+  if (!m) return NaN;
+  const frac = m[2] ? m[2].slice(0, 4).padEnd(4, '0') : '.000';
+  return Date.parse(`${m[1]}${frac}${m[3] ?? 'Z'}`);
+}
+
+/** Validate a FileSpec recursively and resolve relative paths against baseDir. */
+export function validateFileSpec(
+  where: string,
+  spec: FileSpec,
+  baseDir: string
+): FileSpec {
+  if (!spec || typeof spec !== 'object')
+    fail(where, 'file spec must be an object');
+  let kind: FileKind;
+  try {
+    kind = fileKind(spec);
+  } catch (e) {
+    fail(where, (e as Error).message);
+  }
+  const s = spec as any;
+  switch (kind) {
+    case 'path':
+      if (typeof s.path !== 'string') fail(where, 'path must be a string');
+      return {...spec, path: path.resolve(baseDir, s.path)} as FileSpec;
+    case 'zip':
+    case 'corrupt_zip': {
+      const entries: ZipEntrySpec[] | undefined =
+        kind === 'zip' ? s.zip : s.entries;
+      if (
+        kind === 'corrupt_zip' &&
+        !['truncated', 'bad_crc'].includes(s.corrupt_zip)
+      ) {
+        fail(where, 'corrupt_zip must be "truncated" or "bad_crc"');
+      }
+      if (entries === undefined && kind === 'corrupt_zip') return spec;
+      if (!Array.isArray(entries)) fail(where, 'zip entries must be an array');
+      const resolved = entries.map((e, i) => {
+        if (typeof e?.name !== 'string' || !e.name)
+          fail(`${where}[${i}]`, 'entry needs a name');
+        return {
+          ...e,
+          file: validateFileSpec(`${where}[${i}].file`, e.file, baseDir),
+        };
+      });
+      return (
+        kind === 'zip' ? {...spec, zip: resolved} : {...spec, entries: resolved}
+      ) as FileSpec;
+    }
+    case 'zip_bomb_mb':
+    case 'zeros_mb':
+      if (typeof s[kind] !== 'number' || s[kind] < 0)
+        fail(where, `${kind} must be a number`);
+      return spec;
+    case 'sae_v3':
+    case 'prae':
+      if (typeof s[kind] !== 'object' || s[kind] === null)
+        fail(where, `${kind} must be an object`);
+      checkDate(where, s[kind].batch_date);
+      return spec;
+    default:
+      if (typeof s[kind] !== 'string') fail(where, `${kind} must be a string`);
+      return spec;
+  }
+}
+
+function checkDate(where: string, value: unknown): void {
+  if (
+    value !== undefined &&
+    (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value))
+  ) {
+    fail(where, `batch_date must be YYYY-MM-DD: ${JSON.stringify(value)}`);
+  }
+}
+
+export function validateJob(
+  where: string,
+  job: ScenarioJob,
+  baseDir: string
+): ScenarioJob {
+  if (!job || typeof job !== 'object') fail(where, 'job must be an object');
+  if (
+    job.id !== undefined &&
+    (typeof job.id !== 'string' || !/^[^/?#\s]+$/.test(job.id))
+  ) {
+    fail(where, `bad job id ${JSON.stringify(job.id)}`);
+  }
+  if (job.status !== undefined && !STATUSES.includes(job.status)) {
+    fail(where, `status must be one of ${STATUSES.join(', ')}`);
+  }
+  checkTime(`${where}.start_time`, job.start_time);
+  checkTime(`${where}.stop_time`, job.stop_time);
+  for (const k of ['queued_ms', 'running_ms'] as const) {
+    if (job[k] !== undefined && (typeof job[k] !== 'number' || job[k]! < 0)) {
+      fail(where, `${k} must be a non-negative number`);
+    }
+  }
+  return job.file
+    ? {...job, file: validateFileSpec(`${where}.file`, job.file, baseDir)}
+    : job;
+}
+
+/** Validate a scenario object; relative file paths are resolved against baseDir. */
+export function validateScenario(input: Scenario, baseDir: string): Scenario {
+  if (!input || typeof input !== 'object') fail('root', 'must be an object');
+  if (!Array.isArray(input.definitions))
+    fail('definitions', 'must be an array');
+  const seen = new Set<string>();
+  const definitions = input.definitions.map((d, i) => {
+    const where = `definitions[${i}]`;
+    if (typeof d?.id !== 'string' || !/^[^/?#\s]+$/.test(d.id))
+      fail(where, 'bad or missing id');
+    if (seen.has(d.id)) fail(where, `duplicate id ${d.id}`);
+    seen.add(d.id);
+    if (typeof d.name !== 'string') fail(where, 'name must be a string');
+    const jobIds = new Set<string>();
+    const jobs = (d.jobs ?? []).map((j, k) => {
+      const job = validateJob(`${where}.jobs[${k}]`, j, baseDir);
+      if (job.id && jobIds.has(job.id))
+        fail(`${where}.jobs[${k}]`, `duplicate job id ${job.id}`);
+      if (job.id) jobIds.add(job.id);
+      return job;
+    });
+    const nj = d.new_jobs;
+    const newJobs = nj?.file
+      ? {
+          ...nj,
+          file: validateFileSpec(`${where}.new_jobs.file`, nj.file, baseDir),
+        }
+      : nj;
+    return {...d, jobs, new_jobs: newJobs};
+  });
+  const creds = input.credentials ?? {};
+  if (
+    creds.expired_status !== undefined &&
+    ![401, 403].includes(creds.expired_status)
+  ) {
+    fail('credentials.expired_status', 'must be 401 or 403');
+  }
+  for (const [i, c] of (creds.clients ?? []).entries()) {
+    if (
+      typeof c?.client_id !== 'string' ||
+      typeof c.client_secret !== 'string'
+    ) {
+      fail(
+        `credentials.clients[${i}]`,
+        'client_id and client_secret are required'
+      );
+    }
+  }
+  if (input.faults?.only_paths !== undefined) {
+    try {
+      new RegExp(input.faults.only_paths);
+    } catch {
+      fail('faults.only_paths', 'not a valid regex');
+    }
+  }
+  const samplesDir = input.samples_dir
+    ? path.resolve(baseDir, input.samples_dir)
+    : undefined;
+  return {...input, definitions, samples_dir: samplesDir};
+}
+
+/** Read and validate a scenario JSON file. */
+export function loadScenarioFile(file: string): Scenario {
+  const abs = path.resolve(file);
+  let parsed: Scenario;
+  try {
+    parsed = JSON.parse(fs.readFileSync(abs, 'utf8'));
+  } catch (e) {
+    throw new ScenarioError(
+      `cannot read scenario ${abs}: ${(e as Error).message}`
+    );
+  }
+  return validateScenario(parsed, path.dirname(abs));
+}
+
+/** Default folder of the public samples: `<repo root>/../shared/samples/concur`. */
+export function defaultSamplesDir(): string {
+  if (process.env.CONCUR_SAMPLES_DIR) return process.env.CONCUR_SAMPLES_DIR;
+  let dir = __dirname;
+  while (
+    !fs.existsSync(path.join(dir, 'package.json')) &&
+    path.dirname(dir) !== dir
+  ) {
+    dir = path.dirname(dir);
+  }
+  return path.resolve(dir, '..', 'shared', 'samples', 'concur');
+}
