@@ -1,0 +1,189 @@
+import {promises as fs} from 'fs';
+import os from 'os';
+import path from 'path';
+
+import {ConcurClient} from './concur/client';
+import {ConcurConfig, resolveConfig} from './config';
+import {
+  ConfigError,
+  ConnectorError,
+  describeError,
+  failureTypeOf,
+} from './errors';
+import {ConnectorLogger} from './protocol/logger';
+import {
+  connectorConfigControl,
+  streamState,
+  traceError,
+} from './protocol/messages';
+import {Output} from './protocol/output';
+import {ConcurExtractSource} from './source';
+import {parseInputState, StreamState} from './state';
+import {ConcurStream} from './streams/base';
+import {SyncContext} from './streams/context';
+import {startAndWaitForJobs} from './streams/start-jobs';
+
+export interface ConfiguredCatalog {
+  streams: {stream: {name: string}; sync_mode?: string}[];
+}
+
+/**
+ * One `read`, as a stock Airbyte source does it: RECORDs, a per-stream STATE
+ * (with sourceStats) after each fully emitted unit, and, if anything failed, an
+ * Airbyte TRACE error after the state of whatever completed. Returns the exit code.
+ */
+export async function runRead(
+  source: ConcurExtractSource,
+  logger: ConnectorLogger,
+  rawConfig: ConcurConfig,
+  catalog: ConfiguredCatalog,
+  rawState: unknown,
+  output = new Output()
+): Promise<number> {
+  let workDir: string | undefined;
+  let ctx: SyncContext | undefined;
+  try {
+    const config = resolveConfig(rawConfig);
+    const plan = planStreams(source.streams(), catalog);
+    const input = parseInputState(rawState);
+    workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'concur-extract-'));
+    const client = ConcurClient.create(config, {
+      logger,
+      onRefreshTokenRotated: (token) => {
+        logger.info(
+          'Concur issued a new refresh token; asking the platform to store the updated configuration.'
+        );
+        output.control(
+          connectorConfigControl(withRefreshToken(rawConfig, token))
+        );
+      },
+    });
+    ctx = new SyncContext(client, config, logger, workDir);
+    if (
+      config.startNewJobs &&
+      plan.some((p) => p.stream.name !== 'extract_definitions')
+    ) {
+      await startAndWaitForJobs(ctx);
+    }
+    for (const {stream, incremental} of plan) {
+      await readStream(
+        stream,
+        ctx,
+        incremental,
+        incremental ? (input[stream.name] ?? {}) : {},
+        output
+      );
+    }
+  } catch (err) {
+    await fail(output, logger, [err]);
+    return 1;
+  } finally {
+    if (workDir) await fs.rm(workDir, {recursive: true, force: true});
+  }
+  if (ctx.failures.length) {
+    await fail(output, logger, ctx.failures);
+    return 1;
+  }
+  return 0;
+}
+
+async function readStream(
+  stream: ConcurStream,
+  ctx: SyncContext,
+  incremental: boolean,
+  initial: StreamState,
+  output: Output
+): Promise<void> {
+  ctx.logger.info(
+    `Reading stream ${stream.name} (${incremental ? 'incremental' : 'full refresh'})`
+  );
+  let state = initial;
+  let count = 0;
+  let total = 0;
+  for await (const ev of stream.sync(ctx, incremental, state)) {
+    if ('records' in ev) {
+      await output.records(stream.name, ev.records);
+      count += ev.records.length;
+      total += ev.records.length;
+    } else {
+      state = ev.state;
+      await output.message(streamState(stream.name, state, count));
+      count = 0;
+    }
+  }
+  // Every stream ends with a checkpoint, also when nothing moved.
+  await output.message(streamState(stream.name, state, count));
+  ctx.logger.info(`Stream ${stream.name}: ${total} record(s)`);
+}
+
+/** The configured streams in dependency order, with their effective sync mode. */
+function planStreams(
+  streams: ConcurStream[],
+  catalog: ConfiguredCatalog
+): {stream: ConcurStream; incremental: boolean}[] {
+  const configured = catalog?.streams ?? [];
+  const names = streams.map((s) => s.name);
+  const unknown = configured
+    .map((c) => c.stream?.name)
+    .filter((n) => !names.includes(n));
+  if (unknown.length) {
+    throw new ConfigError(
+      `The catalog names stream(s) ${unknown.map((n) => `"${n}"`).join(', ')} that this source does not have; ` +
+        `its streams are ${names.join(', ')}.`
+    );
+  }
+  const plan = [];
+  for (const stream of streams) {
+    const c = configured.find((x) => x.stream.name === stream.name);
+    if (!c) continue;
+    const mode = c.sync_mode ?? 'full_refresh';
+    if (mode !== 'full_refresh' && mode !== 'incremental') {
+      throw new ConfigError(
+        `Stream ${stream.name}: sync_mode "${mode}" is not full_refresh or incremental.`
+      );
+    }
+    if (mode === 'incremental' && !stream.supportsIncremental) {
+      throw new ConfigError(
+        `Stream ${stream.name} supports only full_refresh, not incremental.`
+      );
+    }
+    plan.push({stream, incremental: mode === 'incremental'});
+  }
+  return plan;
+}
+
+async function fail(
+  output: Output,
+  logger: ConnectorLogger,
+  errors: unknown[]
+): Promise<void> {
+  const messages = errors.map(describeError);
+  for (const e of errors) {
+    if (!(e instanceof ConnectorError) && e instanceof Error && e.stack)
+      logger.error(e.stack);
+  }
+  const message =
+    messages.length === 1
+      ? messages[0]
+      : `${messages.length} errors: ${messages.map((m, i) => `(${i + 1}) ${m}`).join(' ')}`;
+  const failureType = errors.some((e) => failureTypeOf(e) === 'config_error')
+    ? 'config_error'
+    : 'system_error';
+  await output.message(
+    traceError(
+      message,
+      failureType,
+      errors[0] instanceof Error ? errors[0].name : undefined
+    )
+  );
+}
+
+function withRefreshToken(config: ConcurConfig, token: string): ConcurConfig {
+  return {
+    ...config,
+    credentials: {
+      ...config.credentials,
+      refresh_token: token,
+    } as ConcurConfig['credentials'],
+  };
+}

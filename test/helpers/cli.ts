@@ -1,0 +1,145 @@
+import {spawn} from 'child_process';
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+
+export const ROOT = path.join(__dirname, '..', '..');
+export const MAIN = path.join(ROOT, 'bin', 'main');
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** Every stdout line parsed as JSON (a non-JSON line fails the parse loudly). */
+  messages: any[];
+}
+
+export interface RunOptions {
+  env?: Record<string, string | undefined>;
+  /** Kill the process once this predicate holds for a stdout message. */
+  killWhen?: (msg: any, all: any[]) => boolean;
+  timeoutMs?: number;
+}
+
+/** Runs `bin/main` (the built connector) as a user or Airbyte would. */
+export function runCli(
+  args: string[],
+  opts: RunOptions = {}
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      ...opts.env,
+    };
+    if (!opts.env || !('WORKER_JOB_ID' in opts.env)) delete env.WORKER_JOB_ID;
+    const child = spawn(process.execPath, [MAIN, ...args], {
+      env: env as NodeJS.ProcessEnv,
+      cwd: ROOT,
+    });
+    let stdout = '';
+    let stderr = '';
+    let pending = '';
+    const messages: any[] = [];
+    const timer = setTimeout(
+      () => child.kill('SIGKILL'),
+      opts.timeoutMs ?? 120_000
+    );
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      pending += chunk;
+      let nl: number;
+      while ((nl = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, nl);
+        pending = pending.slice(nl + 1);
+        if (!line.trim()) continue;
+        const msg = JSON.parse(line);
+        messages.push(msg);
+        if (opts.killWhen?.(msg, messages)) child.kill('SIGKILL');
+      }
+    });
+    child.stderr
+      .setEncoding('utf8')
+      .on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (pending.trim() && !signal) messages.push(JSON.parse(pending));
+      resolve({code, signal, stdout, stderr, messages});
+    });
+  });
+}
+
+/** Writes JSON files into a fresh temp folder and returns their paths. */
+export function tempFiles(
+  files: Record<string, unknown>
+): Record<string, string> & {dir: string} {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concur-test-'));
+  const out: Record<string, string> = {dir};
+  for (const [name, content] of Object.entries(files)) {
+    const p = path.join(dir, `${name}.json`);
+    fs.writeFileSync(
+      p,
+      typeof content === 'string' ? content : JSON.stringify(content)
+    );
+    out[name] = p;
+  }
+  return out as Record<string, string> & {dir: string};
+}
+
+export const byType = (messages: any[], type: string): any[] =>
+  messages.filter((m) => m.type === type);
+export const records = (messages: any[], stream?: string): any[] =>
+  byType(messages, 'RECORD')
+    .filter((m) => !stream || m.record.stream === stream)
+    .map((m) => m.record.data);
+export const states = (messages: any[], stream?: string): any[] =>
+  byType(messages, 'STATE').filter(
+    (m) => !stream || m.state.stream?.stream_descriptor?.name === stream
+  );
+
+/** The state to pass to the next read, as Airbyte does: the latest STATE per stream, as an array. */
+export function nextState(messages: any[]): any[] {
+  const latest = new Map<string, any>();
+  for (const m of byType(messages, 'STATE'))
+    latest.set(m.state.stream.stream_descriptor.name, m.state);
+  return [...latest.values()];
+}
+
+export function catalog(
+  streams: Record<string, 'full_refresh' | 'incremental'>
+): object {
+  const keys: Record<string, {pk: string[][]; cursor?: string[]}> = {
+    extract_definitions: {pk: [['id']]},
+    extract_jobs: {pk: [['id']], cursor: ['stop_time']},
+    extract_file_rows: {
+      pk: [['job_id'], ['file_name'], ['line_number']],
+      cursor: ['job_stop_time'],
+    },
+  };
+  return {
+    streams: Object.entries(streams).map(([name, mode]) => ({
+      stream: {
+        name,
+        json_schema: {},
+        supported_sync_modes: keys[name]?.cursor
+          ? ['full_refresh', 'incremental']
+          : ['full_refresh'],
+        ...(keys[name]?.cursor
+          ? {
+              source_defined_cursor: true,
+              default_cursor_field: keys[name].cursor,
+            }
+          : {}),
+        source_defined_primary_key: keys[name]?.pk,
+      },
+      sync_mode: mode,
+      destination_sync_mode:
+        mode === 'incremental' ? 'append_dedup' : 'overwrite',
+      ...(keys[name]?.cursor && mode === 'incremental'
+        ? {cursor_field: keys[name].cursor}
+        : {}),
+      primary_key: keys[name]?.pk,
+    })),
+  };
+}

@@ -1,0 +1,108 @@
+import {FileSpec, Scenario, ScenarioJob, SimulatorHandle, startSimulator} from '../../src/simulator';
+import {tempFiles} from './cli';
+
+export const CLIENT = {
+  client_id: 'demo-client',
+  client_secret: 'demo-client-secret-8f2k',
+};
+export const REFRESH_TOKEN = 'refresh-token-0a9d8c7b6a';
+export const STATIC_TOKEN = 'static-access-token-5e4d3c';
+export const COMPANY = {
+  username: '0c7d1a2b-3e4f-4a5b-8c9d-0e1f2a3b4c5d',
+  password: 'company-request-token-77aa',
+};
+export const USER = {
+  username: 'admin@example.com',
+  password: 'user-password-99zz',
+};
+
+export const SAE_DEF = 'nYoPK$pZmcowMRUqcl5bnDAwwsMydyt$xd';
+export const OTHER_DEF = 'Umj$swS19lpd7Sk$phUYl67wE1ss4Q$shu';
+
+/** Credentials the simulator accepts, plus whatever the scenario adds. */
+export function baseScenario(
+  definitions: Scenario['definitions'],
+  extra: Partial<Scenario> = {}
+): Scenario {
+  return {
+    seed: 7,
+    ...extra,
+    credentials: {
+      clients: [
+        {
+          ...CLIENT,
+          refresh_tokens: [REFRESH_TOKEN],
+          users: [
+            {...USER, credtype: 'password'},
+            {...COMPANY, credtype: 'authtoken'},
+          ],
+        },
+      ],
+      static_tokens: [STATIC_TOKEN],
+      ...extra.credentials,
+    },
+    definitions,
+  };
+}
+
+export type CredKind = 'refresh' | 'password' | 'company' | 'static';
+
+export function credentials(kind: CredKind): object {
+  switch (kind) {
+    case 'refresh':
+      return {
+        auth_type: 'oauth2_refresh_token',
+        ...CLIENT,
+        refresh_token: REFRESH_TOKEN,
+      };
+    case 'password':
+      return {
+        auth_type: 'oauth2_password',
+        ...CLIENT,
+        ...USER,
+        credtype: 'password',
+      };
+    case 'company':
+      return {
+        auth_type: 'oauth2_password',
+        ...CLIENT,
+        ...COMPANY,
+        credtype: 'authtoken',
+      };
+    case 'static':
+      return {
+        auth_type: 'access_token',
+        access_token: STATIC_TOKEN,
+        token_scheme: 'Bearer',
+      };
+  }
+}
+
+/** A config pointing the connector at the simulator (the token's geolocation is the simulator). */
+export function configFor(
+  sim: SimulatorHandle,
+  kind: CredKind = 'refresh',
+  extra: object = {}
+): object {
+  return {credentials: credentials(kind), oauth_base_url: sim.url, ...extra};
+}
+
+export {startSimulator};
+export type {FileSpec, Scenario, ScenarioJob, SimulatorHandle};
+
+/** Starts a simulator and writes config/catalog/state files for one test. */
+export async function withSimulator(
+  scenario: Scenario
+): Promise<{sim: SimulatorHandle; files: typeof tempFiles}> {
+  const sim = await startSimulator(scenario);
+  return {sim, files: tempFiles};
+}
+
+/** All secrets the tests' configs contain, for leak scans. */
+export const CONFIG_SECRETS = [
+  CLIENT.client_secret,
+  REFRESH_TOKEN,
+  STATIC_TOKEN,
+  COMPANY.password,
+  USER.password,
+];
