@@ -51,6 +51,25 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 
 const USER_AGENT = 'airbyte-source-concur-extract';
 
+/**
+ * Operators (and the test suite, which cannot wait minutes per retry) may
+ * shorten the timings through the environment; Airbyte users never need to.
+ */
+export function timingsFromEnv(env = process.env): {retry: Partial<RetryPolicy>; timeoutMs?: number} {
+  const num = (name: string): number | undefined => {
+    const v = Number(env[name]);
+    return env[name] !== undefined && Number.isFinite(v) && v >= 0 ? v : undefined;
+  };
+  const retry: Partial<RetryPolicy> = {};
+  const base = num('CONCUR_RETRY_BASE_DELAY_MS');
+  const max = num('CONCUR_RETRY_MAX_DELAY_MS');
+  const cap = num('CONCUR_RETRY_AFTER_CAP_MS');
+  if (base !== undefined) retry.baseDelayMs = base;
+  if (max !== undefined) retry.maxDelayMs = max;
+  if (cap !== undefined) retry.retryAfterCapMs = cap;
+  return {retry, timeoutMs: num('CONCUR_REQUEST_TIMEOUT_MS')};
+}
+
 export class Http {
   readonly policy: RetryPolicy;
   private readonly axios: AxiosInstance;
@@ -60,9 +79,10 @@ export class Http {
   private readonly random: () => number;
 
   constructor(opts: HttpOptions) {
-    this.policy = {...DEFAULT_RETRY_POLICY, ...opts.retry};
+    const fromEnv = timingsFromEnv();
+    this.policy = {...DEFAULT_RETRY_POLICY, ...fromEnv.retry, ...opts.retry};
     this.logger = opts.logger;
-    this.timeoutMs = opts.timeoutMs ?? REQUEST_TIMEOUT_MS;
+    this.timeoutMs = opts.timeoutMs ?? fromEnv.timeoutMs ?? REQUEST_TIMEOUT_MS;
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.random = opts.random ?? Math.random;
     this.axios = axios.create({
