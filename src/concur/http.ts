@@ -55,10 +55,15 @@ const USER_AGENT = 'airbyte-source-concur-extract';
  * Operators (and the test suite, which cannot wait minutes per retry) may
  * shorten the timings through the environment; Airbyte users never need to.
  */
-export function timingsFromEnv(env = process.env): {retry: Partial<RetryPolicy>; timeoutMs?: number} {
+export function timingsFromEnv(env = process.env): {
+  retry: Partial<RetryPolicy>;
+  timeoutMs?: number;
+} {
   const num = (name: string): number | undefined => {
     const v = Number(env[name]);
-    return env[name] !== undefined && Number.isFinite(v) && v >= 0 ? v : undefined;
+    return env[name] !== undefined && Number.isFinite(v) && v >= 0
+      ? v
+      : undefined;
   };
   const retry: Partial<RetryPolicy> = {};
   const base = num('CONCUR_RETRY_BASE_DELAY_MS');

@@ -1,4 +1,10 @@
-import {FileSpec, Scenario, ScenarioJob, SimulatorHandle, startSimulator} from '../../src/simulator';
+import {
+  FileSpec,
+  Scenario,
+  ScenarioJob,
+  SimulatorHandle,
+  startSimulator,
+} from '../../src/simulator';
 import {tempFiles} from './cli';
 
 export const CLIENT = {

@@ -1,0 +1,57 @@
+import {createReadStream, promises as fs} from 'fs';
+import {Readable} from 'stream';
+
+import {openZipEntries, ZipOptions} from './zip';
+
+/**
+ * A downloaded body → the files in it. Whether the body is a ZIP is decided
+ * from its first bytes (`PK\x03\x04`, or `PK\x05\x06` for an empty archive),
+ * never from the Content-Type.
+ */
+
+export interface ExtractFile {
+  /** The ZIP entry name (folders kept), or the default name of a plain body. */
+  name: string;
+  /** The file's bytes; read it to the end before asking for the next file. */
+  stream: Readable;
+}
+
+export interface OpenOptions extends ZipOptions {
+  /** The name of a body that is not a ZIP (a stable name chosen by the caller). */
+  defaultName: string;
+}
+
+/** Read size for plain text bodies: big chunks keep the per-chunk overhead low. */
+const TEXT_CHUNK_BYTES = 1024 * 1024;
+
+export async function* openExtractFiles(
+  path: string,
+  opts: OpenOptions
+): AsyncGenerator<ExtractFile> {
+  if (await isZip(path)) {
+    yield* openZipEntries(path, opts);
+    return;
+  }
+  const stream = createReadStream(path, {highWaterMark: TEXT_CHUNK_BYTES});
+  try {
+    yield {name: opts.defaultName, stream};
+  } finally {
+    stream.destroy();
+  }
+}
+
+const ZIP_MAGIC = [
+  Buffer.from('PK\x03\x04', 'latin1'), // a local file header: an archive with entries
+  Buffer.from('PK\x05\x06', 'latin1'), // end of central directory first: an empty archive
+];
+
+export async function isZip(path: string): Promise<boolean> {
+  const fh = await fs.open(path, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    const {bytesRead} = await fh.read(head, 0, 4, 0);
+    return bytesRead === 4 && ZIP_MAGIC.some((m) => m.equals(head));
+  } finally {
+    await fh.close();
+  }
+}

@@ -1,0 +1,119 @@
+import fs from 'fs';
+import path from 'path';
+
+import {DataError} from '../src/errors';
+import {
+  ExtractRecord,
+  FileRow,
+  readExtractRecords,
+  readExtractRows,
+} from '../src/extract-file';
+import {BAD_FILES, failure, GOOD_FILES, SAMPLES, tmpDir} from './helpers/file';
+
+const FIELDS = {
+  definition_id: 'def$1',
+  definition_name: 'Standard Accounting Extract',
+  job_id: 'job-1',
+  job_stop_time: '2024-01-31T10:00:00Z',
+};
+
+async function records(file: string): Promise<ExtractRecord[]> {
+  const out: ExtractRecord[] = [];
+  for await (const batch of readExtractRecords(file, {
+    defaultName: 'job-1.txt',
+    maxUnzippedBytes: 1e6,
+    fields: FIELDS,
+  })) {
+    out.push(...batch.records);
+  }
+  return out;
+}
+
+async function rows(file: string): Promise<FileRow[]> {
+  const out: FileRow[] = [];
+  for await (const batch of readExtractRows(file, {
+    defaultName: 'job-1.txt',
+    maxUnzippedBytes: 1e6,
+  })) {
+    out.push(...batch.rows);
+  }
+  return out;
+}
+
+describe('readExtractRecords', () => {
+  test('record shape: fixed fields first, then the typed columns', async () => {
+    const recs = await records(
+      path.join(SAMPLES, 'cornell_extract_CES_SAE_v3_testGoodFile.txt')
+    );
+    expect(recs).toHaveLength(4);
+    expect(Object.keys(recs[0])).toEqual([
+      'definition_id',
+      'definition_name',
+      'job_id',
+      'job_stop_time',
+      'file_name',
+      'line_number',
+      'record_type',
+      'layout',
+      'values',
+      'batch_date',
+      'record_count',
+      'journal_amount_total',
+      'batch_id',
+    ]);
+    expect(recs[1]).toMatchObject({
+      ...FIELDS,
+      file_name: 'job-1.txt',
+      line_number: 2,
+      record_type: 'DETAIL',
+      layout: 'sae_v3',
+      batch_id: 567,
+      sequence_number: 1,
+      journal_debit_or_credit: 'DR',
+    });
+    expect(JSON.parse(JSON.stringify(recs[1]))).toEqual({...recs[1]});
+  });
+
+  test.each(GOOD_FILES)('%s: same content as readExtractRows', async (name) => {
+    const file = path.join(SAMPLES, name);
+    const [recs, rws] = [await records(file), await rows(file)];
+    expect(recs.map((r) => JSON.stringify(r))).toEqual(
+      rws.map((r) => {
+        const {columns, ...rest} = r;
+        return JSON.stringify({
+          ...FIELDS,
+          file_name: 'job-1.txt',
+          ...rest,
+          ...columns,
+        });
+      })
+    );
+  });
+
+  test.each(BAD_FILES)(
+    '%s fails with a DataError naming file and line',
+    async (name) => {
+      const err = await failure(records(path.join(SAMPLES, name)));
+      expect(err).toBeInstanceOf(DataError);
+      expect(err.context.file).toBe('job-1.txt');
+      expect(err.context.line).toEqual(expect.any(Number));
+    }
+  );
+
+  test('an empty body yields one empty batch for its file', async () => {
+    const dir = tmpDir();
+    try {
+      const file = path.join(dir, 'empty');
+      fs.writeFileSync(file, '');
+      const batches = [];
+      for await (const b of readExtractRecords(file, {
+        defaultName: 'e.txt',
+        maxUnzippedBytes: 1,
+      }))
+        batches.push(b);
+      expect(batches).toEqual([{file: 'e.txt', records: []}]);
+    } finally {
+      fs.rmSync(dir, {recursive: true, force: true});
+    }
+  });
+});
