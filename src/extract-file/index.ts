@@ -21,10 +21,15 @@ export {FIXED_ROW_FIELDS, schemaProperties} from './layouts';
 export type {OpenOptions} from './reader';
 
 /**
- * An extract_file_rows record: the caller's `fields` (definition and job),
- * then `file_name`, `line_number`, `record_type`, `layout`, `values`, then
- * the typed columns, all top level, empty ones omitted.
+ * An extract_file_rows record, as the JSON text of its `data`: the caller's
+ * `fields` (definition and job), then `file_name`, `line_number`,
+ * `record_type`, `layout`, `values`, then the typed columns, all top level,
+ * empty ones omitted. Text rather than objects: the stream writes it as is,
+ * which is about twice as fast as building 100+-key objects to stringify.
  */
+export type RecordJson = string;
+
+/** The parsed shape of a RecordJson (for readers and tests). */
 export type ExtractRecord = Record<string, unknown> & {
   file_name: string;
   line_number: number;
@@ -41,7 +46,7 @@ export interface RecordOptions extends OpenOptions {
 export interface FileRecords {
   /** ZIP entry name, or the default name of a plain body. */
   file: string;
-  records: ExtractRecord[];
+  records: RecordJson[];
 }
 
 /** The records of every file of a downloaded body, ready to emit. */
@@ -60,22 +65,22 @@ export async function* fileRecords(
   file: string,
   fields: Readonly<Record<string, unknown>> = {}
 ): AsyncGenerator<FileRecords> {
-  const keys = Object.keys(fields);
+  // Everything before the line number is the same for the whole file.
+  const fixed = JSON.stringify({...fields, file_name: file});
+  const head = `${fixed.slice(0, -1)},"line_number":`;
   const typer = new LineTyper(file);
   let yielded = false;
   for await (const batch of parseLines(input, file)) {
-    const records: ExtractRecord[] = new Array(batch.length);
+    const records: RecordJson[] = new Array(batch.length);
     for (let i = 0; i < batch.length; i++) {
-      const {lineNumber, values} = batch[i];
-      const r = newRecord() as ExtractRecord;
-      for (const k of keys) r[k] = fields[k];
-      r.file_name = file;
-      r.line_number = lineNumber;
-      r.record_type = values[0];
-      r.layout = null; // keeps its place before the columns
-      r.values = values;
-      r.layout = typer.type(lineNumber, values, r as Columns);
-      records[i] = r;
+      const {lineNumber, values, plain} = batch[i];
+      const {layout, columns} = typer.json(lineNumber, values, plain);
+      const valuesJson = plain
+        ? `["${values.join('","')}"]`
+        : JSON.stringify(values);
+      records[i] =
+        `${head}${lineNumber},"record_type":${plain ? `"${values[0]}"` : JSON.stringify(values[0])}` +
+        `,"layout":${layout},"values":${valuesJson}${columns}}`;
     }
     yield {file, records};
     yielded = true;

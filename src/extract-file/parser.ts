@@ -51,7 +51,15 @@ export interface ParsedLine {
   lineNumber: number;
   /** Every field of the record, after CSV unquoting. */
   values: string[];
+  /**
+   * The record has no character JSON must escape (`"`, `\\`, control
+   * characters): its fields can be written as JSON strings as they are.
+   */
+  plain: boolean;
 }
+
+/** Characters JSON.stringify escapes (valid UTF-8 text has no lone surrogates). */
+const JSON_ESCAPED = /["\\\u0000-\u001f]/;
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -194,7 +202,7 @@ class LineSplitter {
       this.pending = {text: text + sep, lineNumber};
       return;
     }
-    this.batch.push({lineNumber, values});
+    this.batch.push({lineNumber, values, plain: !JSON_ESCAPED.test(text)});
   }
 
   /** Keeps the bytes after the last line break until the rest of their line arrives. */

@@ -2,6 +2,7 @@ import {withContext} from '../errors';
 import {
   Columns,
   columnsFor,
+  columnsJson,
   detectLayout,
   FileLayout,
   LayoutId,
@@ -12,6 +13,8 @@ import {SaeVerifier} from './verify';
  * Per file: the layout (decided on the first line, per line only by record
  * type), the typed columns of each line, and the SAE header check.
  */
+const NO_LAYOUT = {layout: 'null', columns: ''};
+
 export class LineTyper {
   private layout?: FileLayout | null;
   private verifier?: SaeVerifier;
@@ -27,6 +30,24 @@ export class LineTyper {
       columnsFor(ll, values, into); // checks the field count first
       this.verifier?.add(values, lineNumber);
       return ll.layout;
+    } catch (err) {
+      throw withContext(err, {file: this.file, line: lineNumber});
+    }
+  }
+
+  /** The line's layout and typed columns as JSON text (`null`/`"sae_v3"`, `,"name":value…`). */
+  json(
+    lineNumber: number,
+    values: string[],
+    plain: boolean
+  ): {layout: string; columns: string} {
+    try {
+      if (this.layout === undefined) this.start(values);
+      const ll = this.layout?.lineLayout(values[0]);
+      if (!ll) return NO_LAYOUT;
+      const columns = columnsJson(ll, values, plain); // checks the field count first
+      this.verifier?.add(values, lineNumber);
+      return {layout: `"${ll.layout}"`, columns};
     } catch (err) {
       throw withContext(err, {file: this.file, line: lineNumber});
     }

@@ -34,16 +34,20 @@ export class Output {
     this.sink(JSON.stringify(msg) + '\n');
   }
 
-  /** A batch of records of one stream, stamped with one emitted_at. */
+  /**
+   * A batch of records of one stream, stamped with one emitted_at. A record is
+   * an object, or the JSON text of one (file rows are built as text).
+   */
   async records(
     stream: string,
-    rows: readonly object[],
+    rows: readonly (object | string)[],
     emittedAt = Date.now()
   ): Promise<void> {
     const prefix = `{"type":"RECORD","record":{"stream":${JSON.stringify(stream)},"emitted_at":${emittedAt},"data":`;
     let chunk = '';
     for (const row of rows) {
-      chunk += prefix + JSON.stringify(row) + '}}\n';
+      chunk +=
+        prefix + (typeof row === 'string' ? row : JSON.stringify(row)) + '}}\n';
       if (chunk.length >= RECORD_CHUNK_BYTES) {
         await this.write(chunk);
         chunk = '';

@@ -4,8 +4,11 @@ import {readResource} from '../resources';
 import {StreamState} from '../state';
 import {SyncContext} from './context';
 
-/** What a stream yields: records to write, or a checkpoint of its state. */
-export type StreamEvent = {records: object[]} | {state: StreamState};
+/**
+ * What a stream yields: records to write (objects, or their JSON text), or a
+ * checkpoint of its state.
+ */
+export type StreamEvent = {records: (object | string)[]} | {state: StreamState};
 
 /**
  * A stream of this connector. The CDK base class gives discover its catalog

@@ -33,6 +33,8 @@ export interface LineLayout {
   /** Parallel arrays: 0-based field index, column name, converter (undefined = string). */
   readonly indexes: readonly number[];
   readonly names: readonly string[];
+  /** `,"<name>":` per column: the JSON key text, built once. */
+  readonly jsonKeys: readonly string[];
   readonly converters: readonly (Converter | undefined)[];
   readonly types: readonly ColumnType[];
 }
@@ -56,6 +58,7 @@ function compile(
     fieldCount: rt.fieldCount,
     indexes: rt.columns.map((c) => c.column - 1),
     names: rt.columns.map((c) => c.name),
+    jsonKeys: rt.columns.map((c) => `,${JSON.stringify(c.name)}:`),
     converters: rt.columns.map((c) => converterFor(c.type)),
     types: rt.columns.map((c) => c.type),
   };
@@ -118,29 +121,63 @@ export function columnsFor(
   values: readonly string[],
   into: Columns = {}
 ): Columns {
-  if (values.length !== ll.fieldCount) {
-    throw new DataError(fieldCountMessage(ll, values));
+  checkFieldCount(ll, values);
+  const {indexes, names} = ll;
+  for (let i = 0; i < indexes.length; i++) {
+    const raw = values[indexes[i]];
+    if (raw !== '') into[names[i]] = typedValue(ll, i, raw);
   }
-  const {indexes, names, converters} = ll;
+  return into;
+}
+
+/**
+ * The same columns as JSON members (`,"name":value…`), for the record text the
+ * stream emits: building the text directly is about twice as fast as building
+ * an object of 100+ keys and stringifying it.
+ */
+export function columnsJson(
+  ll: LineLayout,
+  values: readonly string[],
+  plain = false
+): string {
+  checkFieldCount(ll, values);
+  const {indexes, jsonKeys, converters} = ll;
+  let out = '';
   for (let i = 0; i < indexes.length; i++) {
     const raw = values[indexes[i]];
     if (raw === '') continue;
-    const convert = converters[i];
-    if (convert === undefined) {
-      into[names[i]] = raw;
+    if (converters[i] === undefined) {
+      // `plain`: the line has nothing JSON escapes, so the text can be quoted as is.
+      out += jsonKeys[i] + (plain ? `"${raw}"` : JSON.stringify(raw));
       continue;
     }
-    try {
-      into[names[i]] = convert(raw);
-    } catch (err) {
-      if (!(err instanceof ConvertError)) throw err;
-      throw new DataError(
-        `column ${names[i]} (field ${indexes[i] + 1}) holds ${quote(raw)}: ` +
-          `${err.message}, expected ${describeType(ll.types[i])}`
-      );
-    }
+    const value = typedValue(ll, i, raw);
+    // Typed values are numbers or YYYY-MM-DD dates: nothing to escape.
+    out +=
+      jsonKeys[i] + (typeof value === 'number' ? String(value) : `"${value}"`);
   }
-  return into;
+  return out;
+}
+
+function checkFieldCount(ll: LineLayout, values: readonly string[]): void {
+  if (values.length !== ll.fieldCount) {
+    throw new DataError(fieldCountMessage(ll, values));
+  }
+}
+
+/** Column i's raw text converted to its type; a DataError names the column and the value. */
+function typedValue(ll: LineLayout, i: number, raw: string): string | number {
+  const convert = ll.converters[i];
+  if (convert === undefined) return raw;
+  try {
+    return convert(raw);
+  } catch (err) {
+    if (!(err instanceof ConvertError)) throw err;
+    throw new DataError(
+      `column ${ll.names[i]} (field ${ll.indexes[i] + 1}) holds ${quote(raw)}: ` +
+        `${err.message}, expected ${describeType(ll.types[i])}`
+    );
+  }
 }
 
 function fieldCountMessage(ll: LineLayout, values: readonly string[]): string {
