@@ -59,6 +59,7 @@ export interface ParsedLine {
 }
 
 /** Characters JSON.stringify escapes (valid UTF-8 text has no lone surrogates). */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON escapes
 const JSON_ESCAPED = /["\\\u0000-\u001f]/;
 
 const LF = 0x0a;
