@@ -199,3 +199,14 @@ export function checkBaseUrl(name: string, value: string): string {
   }
   return url.origin + url.pathname.replace(/\/+$/, '');
 }
+
+/** The user's configuration with a new refresh token (Concur rotated it). */
+export function withRefreshToken(
+  config: ConcurConfig,
+  token: string
+): ConcurConfig {
+  return {
+    ...config,
+    credentials: {...config.credentials, refresh_token: token} as Credentials,
+  };
+}

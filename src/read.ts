@@ -2,7 +2,6 @@ import {promises as fs} from 'fs';
 import os from 'os';
 import path from 'path';
 
-import {ConcurClient} from './concur/client';
 import {ConcurConfig, resolveConfig} from './config';
 import {
   ConfigError,
@@ -11,11 +10,7 @@ import {
   failureTypeOf,
 } from './errors';
 import {ConnectorLogger} from './protocol/logger';
-import {
-  connectorConfigControl,
-  streamState,
-  traceError,
-} from './protocol/messages';
+import {streamState, traceError} from './protocol/messages';
 import {Output} from './protocol/output';
 import {ConcurExtractSource} from './source';
 import {parseInputState, StreamState} from './state';
@@ -47,17 +42,7 @@ export async function runRead(
     const plan = planStreams(source.streams(), catalog);
     const input = parseInputState(rawState);
     workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'concur-extract-'));
-    const client = ConcurClient.create(config, {
-      logger,
-      onRefreshTokenRotated: (token) => {
-        logger.info(
-          'Concur issued a new refresh token; asking the platform to store the updated configuration.'
-        );
-        output.control(
-          connectorConfigControl(withRefreshToken(rawConfig, token))
-        );
-      },
-    });
+    const client = source.createClient(config, rawConfig, output);
     ctx = new SyncContext(client, config, logger, workDir);
     if (
       config.startNewJobs &&
@@ -176,14 +161,4 @@ async function fail(
       errors[0] instanceof Error ? errors[0].name : undefined
     )
   );
-}
-
-function withRefreshToken(config: ConcurConfig, token: string): ConcurConfig {
-  return {
-    ...config,
-    credentials: {
-      ...config.credentials,
-      refresh_token: token,
-    } as ConcurConfig['credentials'],
-  };
 }

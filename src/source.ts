@@ -2,8 +2,15 @@ import {AirbyteSourceBase, AirbyteSpec} from 'faros-airbyte-cdk';
 import VError from 'verror';
 
 import {ConcurClient} from './concur/client';
-import {ConcurConfig, resolveConfig} from './config';
+import {
+  ConcurConfig,
+  resolveConfig,
+  ResolvedConfig,
+  withRefreshToken,
+} from './config';
 import {describeError} from './errors';
+import {connectorConfigControl} from './protocol/messages';
+import {Output} from './protocol/output';
 import {readResource} from './resources';
 import {ConcurStream} from './streams/base';
 import {selectDefinitions} from './streams/context';
@@ -27,7 +34,7 @@ export class ConcurExtractSource extends AirbyteSourceBase<ConcurConfig> {
   ): Promise<[boolean, VError | undefined]> {
     try {
       const resolved = resolveConfig(config);
-      const client = ConcurClient.create(resolved, {logger: this.logger});
+      const client = this.createClient(resolved, config, new Output());
       await client.authenticate();
       const selected = selectDefinitions(
         await client.listDefinitions(),
@@ -40,6 +47,27 @@ export class ConcurExtractSource extends AirbyteSourceBase<ConcurConfig> {
     } catch (err) {
       return [false, new VError(describeError(err))];
     }
+  }
+
+  /**
+   * The Concur client of a check or a sync. When Concur rotates the refresh
+   * token (the old one then stops working), the platform is asked to store
+   * the new one with an Airbyte CONTROL message.
+   */
+  createClient(
+    resolved: ResolvedConfig,
+    config: ConcurConfig,
+    output: Output
+  ): ConcurClient {
+    return ConcurClient.create(resolved, {
+      logger: this.logger,
+      onRefreshTokenRotated: (token) => {
+        this.logger.info(
+          'Concur issued a new refresh token; asking the platform to store the updated configuration.'
+        );
+        output.control(connectorConfigControl(withRefreshToken(config, token)));
+      },
+    });
   }
 
   streams(): ConcurStream[] {

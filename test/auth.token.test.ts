@@ -99,11 +99,21 @@ describe('refresh_token grant', () => {
   });
 
   it('gets a new token when expires_in (number or string) is within the refresh margin', async () => {
+    // 60 s tokens: the margin is half the lifetime (30 s), not the full 120 s,
+    // so a fresh token is reused and one 31 s old is renewed.
     for (const expires of [60, '60']) {
       const s = await concur(() => ({expires_in: expires}));
       const {client: c} = client(refreshConfig(s.url, s.url));
       await c.listDefinitions();
       await c.listDefinitions();
+      expect(s.requests.filter(isToken)).toHaveLength(1);
+      const realNow = Date.now;
+      try {
+        Date.now = () => realNow() + 31_000;
+        await c.listDefinitions();
+      } finally {
+        Date.now = realNow;
+      }
       expect(s.requests.filter(isToken)).toHaveLength(2);
     }
   });

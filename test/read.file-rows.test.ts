@@ -306,4 +306,50 @@ describe('extract_file_rows through bin/main', () => {
     expect(sim.requests.filter((r) => r.fault).length).toBe(2);
     expect(records(res.messages)).toHaveLength(31);
   });
+
+  test('a full 100-job list whose oldest job finished after the cursor: a loud data-gap warning', async () => {
+    const jobs: ScenarioJob[] = [];
+    for (let i = 0; i < 105; i++) {
+      const t = new Date(Date.UTC(2024, 3, 1, 0, i)).toISOString();
+      jobs.push({
+        id: `many$${i}`,
+        status: 'Completed',
+        start_time: t,
+        stop_time: t,
+        file: {text: `X|${i}\n`},
+      });
+    }
+    sim = await startSimulator(
+      baseScenario([{id: SAE_DEF, name: 'Busy Extract', jobs}])
+    );
+    const state = [
+      {
+        type: 'STREAM',
+        stream: {
+          stream_descriptor: {name: 'extract_file_rows'},
+          stream_state: {
+            [SAE_DEF]: {
+              cursor: '2024-03-31T22:00:00.000Z',
+              ids_at_cursor: ['gone$1'],
+            },
+          },
+        },
+      },
+    ];
+    const res = await read(sim, 'incremental', state);
+    expect(res.code).toBe(0);
+    const warnings = byType(res.messages, 'LOG').filter(
+      (m) => m.log.level === 'WARN'
+    );
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].log.message).toMatch(
+      /POSSIBLE DATA GAP in definition "Busy Extract" .*oldest listed job finished at 2024-04-01T00:05:00.000Z, 2\.1 hours after the last synced job \(2024-03-31T22:00:00.000Z\)/
+    );
+    expect(records(res.messages)).toHaveLength(100);
+    // No warning when the cursor is inside the listed window.
+    const inside = await read(sim, 'incremental', nextState(res.messages));
+    expect(
+      byType(inside.messages, 'LOG').filter((m) => m.log.level === 'WARN')
+    ).toEqual([]);
+  });
 });

@@ -25,6 +25,11 @@ export interface Session {
 
 interface Token extends Session {
   expiresAt: number;
+  /**
+   * Renew this long before expiry: TOKEN_REFRESH_MARGIN_MS, or half the
+   * lifetime of a token shorter than twice that (else every call would renew).
+   */
+  refreshMarginMs: number;
 }
 
 export interface AuthOptions {
@@ -44,7 +49,7 @@ export class Auth {
     private readonly http: Http,
     private readonly opts: AuthOptions
   ) {
-    this.now = opts.now ?? Date.now;
+    this.now = opts.now ?? (() => Date.now());
     const c = config.credentials;
     if (c.auth_type === 'oauth2_refresh_token')
       this.refreshToken = c.refresh_token;
@@ -54,7 +59,7 @@ export class Auth {
   session(): Promise<Session> {
     if (
       this.token &&
-      this.token.expiresAt - TOKEN_REFRESH_MARGIN_MS > this.now()
+      this.token.expiresAt - this.token.refreshMarginMs > this.now()
     ) {
       return Promise.resolve(this.token);
     }
@@ -98,6 +103,7 @@ export class Auth {
         authorization: `${c.token_scheme ?? 'Bearer'} ${c.access_token}`,
         apiBaseUrl: this.config.apiBaseUrl ?? DEFAULT_API_BASE_URL,
         expiresAt: Number.POSITIVE_INFINITY,
+        refreshMarginMs: 0,
       };
     }
     const grant = this.grant(c);
@@ -112,6 +118,10 @@ export class Auth {
       authorization: `Bearer ${answer.accessToken}`,
       apiBaseUrl,
       expiresAt: this.now() + answer.expiresInSeconds * 1000,
+      refreshMarginMs: Math.min(
+        TOKEN_REFRESH_MARGIN_MS,
+        (answer.expiresInSeconds * 1000) / 2
+      ),
     };
   }
 

@@ -31,6 +31,9 @@ interface Budget {
   readonly max: number;
 }
 
+/** The second read of an entry: already counted against the budget by the first. */
+const UNCOUNTED: Budget = {used: 0, max: Number.POSITIVE_INFINITY};
+
 export async function* openZipEntries(
   path: string,
   opts: ZipOptions & {defaultName: string}
@@ -41,13 +44,25 @@ export async function* openZipEntries(
     const entries = await listEntries(zip, archive, opts.maxUnzippedBytes);
     const budget: Budget = {used: 0, max: opts.maxUnzippedBytes};
     for (const {entry, name} of entries) {
-      let raw: Readable;
-      try {
-        raw = await zip.openReadStreamPromise(entry);
-      } catch (err) {
-        throw notReadable(archive, err, name);
-      }
-      const stream = guardEntry(raw, entry, name, archive, budget);
+      // First the whole entry is inflated through the guard (size budget,
+      // CRC-32): nothing of a corrupt entry may reach the output, and a
+      // corruption must be reported as such, not as the bad text it produces.
+      // Then it is read again for parsing; the file on disk has not changed.
+      const check = guardEntry(
+        await openEntry(zip, entry, archive, name),
+        entry,
+        name,
+        archive,
+        budget
+      );
+      for await (const chunk of check) void chunk;
+      const stream = guardEntry(
+        await openEntry(zip, entry, archive, name),
+        entry,
+        name,
+        archive,
+        UNCOUNTED
+      );
       try {
         yield {name, stream};
       } finally {
@@ -56,6 +71,19 @@ export async function* openZipEntries(
     }
   } finally {
     zip.close();
+  }
+}
+
+async function openEntry(
+  zip: yauzl.ZipFile,
+  entry: yauzl.Entry,
+  archive: string,
+  name: string
+): Promise<Readable> {
+  try {
+    return await zip.openReadStreamPromise(entry);
+  } catch (err) {
+    throw notReadable(archive, err, name);
   }
 }
 

@@ -9,7 +9,7 @@ import {StreamState} from '../state';
 import {ConcurStream, StreamEvent} from './base';
 import {SyncContext} from './context';
 import {advance, jobsToEmit} from './cursor';
-import {warnIfJobsRolledOff} from './job-window';
+import {listJobs} from './job-window';
 import {formatBytes, startProgress} from './progress';
 
 export class ExtractFileRows extends ConcurStream {
@@ -35,12 +35,11 @@ export class ExtractFileRows extends ConcurStream {
   ): AsyncGenerator<StreamEvent> {
     for (const def of await ctx.definitions()) {
       try {
-        const jobs = (await ctx.client.listJobs(def)).filter(
+        let cursor = incremental ? state[def.id] : undefined;
+        const completed = (await listJobs(ctx, def, cursor)).filter(
           (j) => j.status === 'Completed'
         );
-        let cursor = incremental ? state[def.id] : undefined;
-        warnIfJobsRolledOff(ctx.logger, def, jobs, cursor);
-        for (const job of jobsToEmit(jobs, cursor, ctx.config.startDate)) {
+        for (const job of jobsToEmit(completed, cursor, ctx.config.startDate)) {
           yield* this.jobRows(ctx, def, job);
           if (incremental) {
             cursor = advance(cursor, job);

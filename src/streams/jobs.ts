@@ -5,7 +5,7 @@ import {DefinitionCursor, StreamState} from '../state';
 import {ConcurStream, StreamEvent} from './base';
 import {SyncContext} from './context';
 import {advance, compareTimes, jobsToEmit} from './cursor';
-import {warnIfJobsRolledOff} from './job-window';
+import {listJobs} from './job-window';
 
 export class ExtractJobs extends ConcurStream {
   get name(): string {
@@ -24,33 +24,28 @@ export class ExtractJobs extends ConcurStream {
     state: StreamState
   ): AsyncGenerator<StreamEvent> {
     for (const def of await ctx.definitions()) {
-      let jobs: Job[];
       try {
-        jobs = await ctx.client.listJobs(def);
+        const cursor = incremental ? state[def.id] : undefined;
+        const jobs = await listJobs(ctx, def, cursor);
+        if (!incremental) {
+          // Full refresh: every listed job; finished ones bounded by start_date.
+          const start = ctx.config.startDate?.toISOString();
+          const kept = jobs.filter(
+            (j) => !start || !j.stopTime || compareTimes(j.stopTime, start) >= 0
+          );
+          yield {records: kept.map((j) => jobRecord(def, j))};
+          continue;
+        }
+        // Incremental: finished jobs only, each exactly once; unfinished ones come when they finish.
+        const emit = jobsToEmit(jobs, cursor, ctx.config.startDate);
+        if (emit.length === 0) continue;
+        yield {records: emit.map((j) => jobRecord(def, j))};
+        const moved = emit.reduce(advance, cursor) as DefinitionCursor;
+        state = {...state, [def.id]: moved};
+        yield {state};
       } catch (err) {
         ctx.fail(err, def);
-        continue;
       }
-      const cursor = incremental ? state[def.id] : undefined;
-      warnIfJobsRolledOff(ctx.logger, def, jobs, cursor);
-      const start = ctx.config.startDate?.toISOString();
-      if (!incremental) {
-        // Full refresh: every listed job; finished ones bounded by start_date.
-        const kept = jobs.filter(
-          (j) => !start || !j.stopTime || compareTimes(j.stopTime, start) >= 0
-        );
-        yield {records: kept.map((j) => jobRecord(def, j))};
-        continue;
-      }
-      // Incremental: finished jobs only, each exactly once; unfinished ones come when they finish.
-      const emit = jobsToEmit(jobs, cursor, ctx.config.startDate);
-      if (emit.length === 0) continue;
-      yield {records: emit.map((j) => jobRecord(def, j))};
-      state = {
-        ...state,
-        [def.id]: emit.reduce(advance, cursor) as DefinitionCursor,
-      };
-      yield {state};
     }
   }
 }
