@@ -1,18 +1,16 @@
 import {
   byType,
   catalog,
+  CliResult,
   nextState,
   records,
-  runCli,
   states,
-  tempFiles,
 } from './helpers/cli';
-import {expectValidMessages} from './helpers/protocol';
 import {
   baseScenario,
-  configFor,
   FileSpec,
   OTHER_DEF,
+  readSim,
   SAE_DEF,
   Scenario,
   ScenarioJob,
@@ -87,30 +85,14 @@ function scenario(): Scenario {
   ]);
 }
 
-async function read(
+const read = (
   sim: SimulatorHandle,
   mode: 'full_refresh' | 'incremental',
   state?: unknown,
-  extra: object = {},
+  config: object = {},
   env: Record<string, string> = {}
-) {
-  const files = tempFiles({
-    config: configFor(sim, 'refresh', extra),
-    catalog: catalog({extract_file_rows: mode}),
-    ...(state ? {state} : {}),
-  });
-  const args = [
-    'read',
-    '--config',
-    files.config,
-    '--catalog',
-    files.catalog,
-    ...(state ? ['--state', files.state] : []),
-  ];
-  const res = await runCli(args, {env});
-  expectValidMessages(res.messages);
-  return res;
-}
+): Promise<CliResult> =>
+  readSim(sim, catalog({extract_file_rows: mode}), {state, config, env});
 
 describe('extract_file_rows through bin/main', () => {
   let sim: SimulatorHandle;

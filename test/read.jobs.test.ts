@@ -1,17 +1,15 @@
 import {
   byType,
   catalog,
+  CliResult,
   nextState,
   records,
-  runCli,
   states,
-  tempFiles,
 } from './helpers/cli';
-import {expectValidMessages} from './helpers/protocol';
 import {
   baseScenario,
-  configFor,
   OTHER_DEF,
+  readSim,
   SAE_DEF,
   SimulatorHandle,
   startSimulator,
@@ -75,23 +73,12 @@ function scenario() {
   );
 }
 
-async function read(
+const read = (
   sim: SimulatorHandle,
   cat: object,
   state?: unknown,
-  extra: object = {}
-) {
-  const files = tempFiles({
-    config: configFor(sim, 'refresh', extra),
-    catalog: cat,
-    ...(state ? {state} : {}),
-  });
-  const args = ['read', '--config', files.config, '--catalog', files.catalog];
-  if (state) args.push('--state', files.state);
-  const res = await runCli(args);
-  expectValidMessages(res.messages);
-  return res;
-}
+  config: object = {}
+): Promise<CliResult> => readSim(sim, cat, {state, config});
 
 describe('read: extract_definitions and extract_jobs', () => {
   let sim: SimulatorHandle;
@@ -364,16 +351,13 @@ describe('read: auth refresh, retries and failure', () => {
     );
   });
 
-  async function runFaulty(s: SimulatorHandle) {
-    const files = tempFiles({
-      config: configFor(s),
-      catalog: catalog({
+  const runFaulty = (s: SimulatorHandle): Promise<CliResult> =>
+    readSim(
+      s,
+      catalog({
         extract_definitions: 'full_refresh',
         extract_jobs: 'full_refresh',
       }),
-    });
-    const res = await runCli(
-      ['read', '--config', files.config, '--catalog', files.catalog],
       {
         env: {
           CONCUR_RETRY_BASE_DELAY_MS: '20',
@@ -381,7 +365,4 @@ describe('read: auth refresh, retries and failure', () => {
         },
       }
     );
-    expectValidMessages(res.messages);
-    return res;
-  }
 });

@@ -1,16 +1,8 @@
-import {
-  byType,
-  catalog,
-  nextState,
-  records,
-  runCli,
-  tempFiles,
-} from './helpers/cli';
-import {expectValidMessages} from './helpers/protocol';
+import {byType, catalog, CliResult, nextState, records} from './helpers/cli';
 import {
   baseScenario,
-  configFor,
   OTHER_DEF,
+  readSim,
   SAE_DEF,
   ScenarioJob,
   SimulatorHandle,
@@ -29,24 +21,12 @@ const done = (id: string): ScenarioJob => ({
   file: {sae_v3: {details: 2, seed: 1}},
 });
 
-async function sync(sim: SimulatorHandle, extra: object, state?: unknown) {
-  const files = tempFiles({
-    config: configFor(sim, 'refresh', extra),
-    catalog: CAT,
-    ...(state ? {state} : {}),
-  });
-  const args = [
-    'read',
-    '--config',
-    files.config,
-    '--catalog',
-    files.catalog,
-    ...(state ? ['--state', files.state] : []),
-  ];
-  const res = await runCli(args, {env: {CONCUR_PROGRESS_INTERVAL_MS: '300'}});
-  expectValidMessages(res.messages);
-  return res;
-}
+const sync = (
+  sim: SimulatorHandle,
+  config: object,
+  state?: unknown
+): Promise<CliResult> =>
+  readSim(sim, CAT, {state, config, env: {CONCUR_PROGRESS_INTERVAL_MS: '300'}});
 
 const posts = (sim: SimulatorHandle) =>
   sim.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/job'));

@@ -5,7 +5,8 @@ import {
   SimulatorHandle,
   startSimulator,
 } from '../../src/simulator';
-import {tempFiles} from './cli';
+import {CliResult, runCli, tempFiles} from './cli';
+import {expectValidMessages} from './protocol';
 
 export const CLIENT = {
   client_id: 'demo-client',
@@ -112,3 +113,31 @@ export const CONFIG_SECRETS = [
   COMPANY.password,
   USER.password,
 ];
+
+export interface ReadOptions {
+  /** The state to pass with --state (as Airbyte passes it, or a legacy object). */
+  state?: unknown;
+  /** Config properties added to the simulator config. */
+  config?: object;
+  credentials?: CredKind;
+  env?: Record<string, string>;
+}
+
+/** `bin/main read` against the simulator; every stdout message is checked against the protocol. */
+export async function readSim(
+  sim: SimulatorHandle,
+  cat: object,
+  opts: ReadOptions = {}
+): Promise<CliResult> {
+  const {state} = opts;
+  const files = tempFiles({
+    config: configFor(sim, opts.credentials ?? 'refresh', opts.config ?? {}),
+    catalog: cat,
+    ...(state ? {state} : {}),
+  });
+  const args = ['read', '--config', files.config, '--catalog', files.catalog];
+  if (state) args.push('--state', files.state);
+  const res = await runCli(args, {env: opts.env});
+  expectValidMessages(res.messages);
+  return res;
+}
