@@ -1,13 +1,18 @@
 #!/bin/sh
 # Sizes the Node heap from the container's memory limit (75 %), then runs the
 # connector with Airbyte's arguments (spec | check | discover | read …).
+# An explicit --max-old-space-size in NODE_OPTIONS wins. CGROUP_ROOT exists for tests.
 set -e
+cgroup=${CGROUP_ROOT:-/sys/fs/cgroup}
 limit=""
-if [ -r /sys/fs/cgroup/memory.max ]; then
-  limit=$(cat /sys/fs/cgroup/memory.max)               # cgroup v2
-elif [ -r /sys/fs/cgroup/memory/memory.limit_in_bytes ]; then
-  limit=$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes) # cgroup v1
+if [ -r "$cgroup/memory.max" ]; then
+  limit=$(cat "$cgroup/memory.max")                      # cgroup v2
+elif [ -r "$cgroup/memory/memory.limit_in_bytes" ]; then
+  limit=$(cat "$cgroup/memory/memory.limit_in_bytes")    # cgroup v1
 fi
+case "${NODE_OPTIONS:-}" in
+  *max-old-space-size*) limit="" ;;
+esac
 case "$limit" in
   ""|max) ;;
   *)
@@ -20,4 +25,4 @@ case "$limit" in
     fi
     ;;
 esac
-exec node /home/node/airbyte/bin/main "$@"
+exec node "$(dirname "$0")/../bin/main" "$@"

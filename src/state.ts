@@ -70,11 +70,35 @@ function asStreamState(value: unknown, stream: string): StreamState {
   for (const [definition, c] of Object.entries(value as Record<string, any>)) {
     if (!c || typeof c.cursor !== 'string') continue; // not a definition cursor: ignore
     out[definition] = {
-      cursor: c.cursor,
+      cursor: normaliseCursor(c.cursor, stream, definition),
       ids_at_cursor: Array.isArray(c.ids_at_cursor)
         ? c.ids_at_cursor.map(String)
         : [],
     };
   }
   return out;
+}
+
+const ISO_DATE_TIME =
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
+
+/**
+ * A cursor is an ISO 8601 date-time. Zone-less values are UTC (like Concur's);
+ * one with an offset is moved to UTC. Anything else would compare as text and
+ * silently skip or repeat jobs, so it is refused.
+ */
+function normaliseCursor(
+  cursor: string,
+  stream: string,
+  definition: string
+): string {
+  const m = ISO_DATE_TIME.exec(cursor);
+  if (!m || Number.isNaN(Date.parse(m[2] ? cursor : `${cursor}Z`))) {
+    throw new ConfigError(
+      `The state of stream ${stream}, definition ${definition}, has cursor ${JSON.stringify(cursor)}, ` +
+        'which is not an ISO 8601 date-time; fix or reset the stream state.'
+    );
+  }
+  if (!m[2] || m[2] === 'Z') return m[2] ? cursor : `${cursor}Z`;
+  return new Date(cursor).toISOString();
 }

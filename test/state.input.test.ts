@@ -1,5 +1,6 @@
 import {Data} from 'faros-airbyte-cdk';
 
+import {ConfigError} from '../src/errors';
 import {parseInputState} from '../src/state';
 
 const cursor = {
@@ -63,8 +64,9 @@ describe('state: accepted input shapes', () => {
   });
 
   test('ids_at_cursor is optional; entries without a cursor are ignored', () => {
-    expect(parseInputState({s: {d: {cursor: 'x'}, junk: 1}})).toEqual({
-      s: {d: {cursor: 'x', ids_at_cursor: []}},
+    const t = '2024-01-01T00:00:00Z';
+    expect(parseInputState({s: {d: {cursor: t}, junk: 1}})).toEqual({
+      s: {d: {cursor: t, ids_at_cursor: []}},
     });
   });
 
@@ -75,5 +77,23 @@ describe('state: accepted input shapes', () => {
       /Unknown state type/
     );
     expect(() => parseInputState({s: 'x'})).toThrow(/not an object/);
+  });
+});
+
+describe('state: cursors', () => {
+  const one = (cursor: string) =>
+    parseInputState({s: {d: {cursor, ids_at_cursor: []}}}).s.d.cursor;
+
+  test('zone-less cursors are UTC; offsets are moved to UTC', () => {
+    expect(one('2024-01-13T18:30:50.000Z')).toBe('2024-01-13T18:30:50.000Z');
+    expect(one('2024-01-13T18:30:50')).toBe('2024-01-13T18:30:50Z');
+    expect(one('2024-01-13T20:30:50+02:00')).toBe('2024-01-13T18:30:50.000Z');
+  });
+
+  test('a cursor that is not a date-time is refused, naming stream and definition', () => {
+    expect(() => one('not a date')).toThrow(
+      /stream s, definition d, has cursor "not a date"/
+    );
+    expect(() => one('2024-13-45T99:00:00Z')).toThrow(ConfigError);
   });
 });
