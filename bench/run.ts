@@ -45,15 +45,20 @@ function measure(
       env: {...process.env, ...env, BENCH_RSS_FILE: rssFile},
       stdio: ['ignore', 'pipe', 'inherit'],
     });
+    // Count RECORD lines on the raw bytes (a native search, no decoding) so the
+    // measuring process never slows the measured one down.
+    const MARK = Buffer.from('{"type":"RECORD"');
     let records = 0;
-    let tail = '';
+    let carry = Buffer.alloc(0);
     child.stdout.on('data', (buf: Buffer) => {
-      // Count RECORD lines: each starts with this prefix right after a newline.
-      const text = tail + buf.toString('latin1');
+      const data = carry.length ? Buffer.concat([carry, buf]) : buf;
       let i = -1;
-      while ((i = text.indexOf('{"type":"RECORD"', i + 1)) >= 0) records++;
-      tail = text.slice(-20);
-      if (tail.includes('{"type":"RECORD"')) records--; // counted again with the next chunk
+      while ((i = data.indexOf(MARK, i + 1)) >= 0) records++;
+      // Keep a partial mark at the end for the next chunk (a whole one was counted).
+      const keep = data.subarray(Math.max(0, data.length - (MARK.length - 1)));
+      carry = Buffer.from(
+        keep.indexOf(MARK[0]) >= 0 ? keep.subarray(keep.indexOf(MARK[0])) : []
+      );
     });
     child.on('error', reject);
     child.on('close', (code) => {

@@ -44,25 +44,16 @@ export class Output {
     emittedAt = Date.now()
   ): Promise<void> {
     const prefix = `{"type":"RECORD","record":{"stream":${JSON.stringify(stream)},"emitted_at":${emittedAt},"data":`;
-    const suffix = '}}\n';
-    // Rows are joined into ~RECORD_CHUNK_BYTES chunks: one write each, and a
-    // join builds a flat string where repeated `+=` would build a rope that
-    // the write must flatten again.
-    let start = 0;
-    let size = 0;
-    const texts = rows.map((row) =>
-      typeof row === 'string' ? row : JSON.stringify(row)
-    );
-    for (let i = 0; i < texts.length; i++) {
-      size += texts[i].length + prefix.length;
-      if (size >= RECORD_CHUNK_BYTES || i === texts.length - 1) {
-        await this.write(
-          prefix + texts.slice(start, i + 1).join(suffix + prefix) + suffix
-        );
-        start = i + 1;
-        size = 0;
+    let chunk = '';
+    for (const row of rows) {
+      chunk +=
+        prefix + (typeof row === 'string' ? row : JSON.stringify(row)) + '}}\n';
+      if (chunk.length >= RECORD_CHUNK_BYTES) {
+        await this.write(chunk);
+        chunk = '';
       }
     }
+    if (chunk) await this.write(chunk);
   }
 
   private async write(chunk: string): Promise<void> {
