@@ -96,13 +96,18 @@ async function writeBody(
     throw err;
   }
   const counts = {raw: 0, written: 0};
-  const rawCounter = counter((n) => (counts.raw += n));
-  const progress = counter((n) => {
+  const progress = (n: number): void => {
     counts.written += n;
     onProgress?.(counts.written);
+  };
+  // Without a content encoding raw and written bytes are the same: one counter.
+  const stages = decode.length
+    ? [body, counter((n) => (counts.raw += n)), ...decode, counter(progress)]
+    : [body, counter((n) => ((counts.raw += n), progress(n)))];
+  const out = createWriteStream(dest, {
+    flags: 'w',
+    highWaterMark: FILE_WRITE_CHUNK_BYTES,
   });
-  const out = createWriteStream(dest, {flags: 'w'});
-  const stages = [body, rawCounter, ...decode, progress];
   // Whichever stream fails first is the origin (pipeline then destroys the others with its error).
   let origin: 'body' | 'file' | undefined;
   for (const stage of stages) stage.once('error', () => (origin ??= 'body'));
@@ -115,6 +120,9 @@ async function writeBody(
   }
   return counts;
 }
+
+/** Large writes: a body may be hundreds of MB. */
+const FILE_WRITE_CHUNK_BYTES = 1024 * 1024;
 
 function dropAuthorization(headers: Record<string, unknown> | undefined): void {
   for (const name of Object.keys(headers ?? {})) {

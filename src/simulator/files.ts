@@ -36,7 +36,7 @@ async function fromDisk(file: string, contentType: string): Promise<FileBody> {
   return {
     length: stat.size,
     contentType,
-    stream: () => fs.createReadStream(file),
+    stream: () => fs.createReadStream(file, {highWaterMark: 1024 * 1024}),
   };
 }
 
