@@ -6,25 +6,22 @@
  * unknown stream, idempotent full refreshes, disjoint incremental reads.
  */
 import {
-  command,
   configFile,
   DEFINITION_IDS,
+  discoveredCatalog,
   fullRefreshOnly,
   latestStates,
   MODES,
   nonIntegerLiterals,
-  ofType,
   only,
   pkValues,
   read,
-  readTestFile,
   recordSet,
   recordsOf,
   Run,
   setDiff,
   startDemo,
   statesOf,
-  withDiscoveredSchemas,
 } from './helpers/conformance';
 import {recordValidator} from './helpers/protocol';
 import {SimulatorHandle} from './helpers/sim';
@@ -38,11 +35,7 @@ describe.each(MODES)('read (%s mode)', (_mode, env) => {
   beforeAll(async () => {
     sim = await startDemo();
     config = configFile('config.json', sim);
-    const discovered = await command('discover', config, env);
-    catalog = withDiscoveredSchemas(
-      readTestFile('full_configured_catalog.json'),
-      ofType(discovered, 'CATALOG')[0].catalog
-    );
+    catalog = await discoveredCatalog(config, env);
     basic = await read(config, catalog, env);
   });
   afterAll(() => sim.close());

@@ -9,8 +9,8 @@
 import {
   canonical,
   checkpoints,
-  command,
   configFile,
+  discoveredCatalog,
   latestStates,
   MODES,
   ofType,
@@ -24,7 +24,6 @@ import {
   startDemo,
   stateProblems,
   statesOf,
-  withDiscoveredSchemas,
 } from './helpers/conformance';
 import {SimulatorHandle} from './helpers/sim';
 
@@ -39,11 +38,7 @@ describe.each(MODES)('state (%s mode)', (_mode, env) => {
   beforeAll(async () => {
     sim = await startDemo();
     config = configFile('config.json', sim);
-    const discovered = await command('discover', config, env);
-    catalog = withDiscoveredSchemas(
-      readTestFile('full_configured_catalog.json'),
-      ofType(discovered, 'CATALOG')[0].catalog
-    );
+    catalog = await discoveredCatalog(config, env);
     first = await read(config, catalog, env);
     expect(first.code).toBe(0);
   });

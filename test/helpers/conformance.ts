@@ -194,6 +194,19 @@ export async function command(
 }
 
 /** CAT's build_configured_catalog_from_custom_catalog: the custom catalog with discovered schemas. */
+/** A test_files catalog with each stream's schema replaced by the discovered one, as CAT does. */
+export async function discoveredCatalog(
+  config: object,
+  env: Record<string, string> = {},
+  name = 'full_configured_catalog.json'
+): Promise<any> {
+  const discovered = await command('discover', config, env);
+  return withDiscoveredSchemas(
+    readTestFile(name),
+    ofType(discovered, 'CATALOG')[0].catalog
+  );
+}
+
 export function withDiscoveredSchemas(configured: any, discovered: any): any {
   const byName = new Map<string, any>(
     discovered.streams.map((s: any) => [s.name, s])
