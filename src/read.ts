@@ -90,6 +90,10 @@ async function readStream(
       await output.records(stream.name, ev.records);
       count += ev.records.length;
       total += ev.records.length;
+    } else if ('raw' in ev) {
+      await output.raw(ev.raw);
+      count += ev.count;
+      total += ev.count;
     } else {
       state = ev.state;
       await output.message(streamState(stream.name, state, count));

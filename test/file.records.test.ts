@@ -8,6 +8,7 @@ import {
   FileRow,
   readExtractRecords,
   readExtractRows,
+  RecordBatch,
 } from '../src/extract-file';
 import {parseLines} from '../src/extract-file/parser';
 import {BAD_FILES, failure, GOOD_FILES, SAMPLES, tmpDir} from './helpers/file';
@@ -26,9 +27,17 @@ async function recordTexts(file: string): Promise<string[]> {
     maxUnzippedBytes: 1e6,
     fields: FIELDS,
   })) {
-    out.push(...batch.records);
+    out.push(...linesOf(batch));
   }
   return out;
+}
+
+/** A batch's records (default envelope: one data object per line). */
+function linesOf(batch: RecordBatch): string[] {
+  const text = batch.bytes.toString('utf8');
+  const lines = text ? text.slice(0, -1).split('\n') : [];
+  expect(lines).toHaveLength(batch.count);
+  return lines;
 }
 
 async function records(file: string): Promise<ExtractRecord[]> {
@@ -53,7 +62,8 @@ describe('readExtractRecords', () => {
       ['a|"b|c"', false],
       ['a|back\\slash', false],
       ['a|tab\there', false],
-      ['a|São Paulo €', true],
+      ['a|São Paulo €', false],
+      ["a|  spaced ~!#$%&'()*+,-./:;<=>?@[]^_`{}", true],
     ];
     const text = lines.map(([l]) => l).join('\n');
     const parsed = [];
@@ -62,7 +72,7 @@ describe('readExtractRecords', () => {
     expect(parsed.map((p) => p.plain)).toEqual(lines.map(([, plain]) => plain));
     const texts: string[] = [];
     for await (const b of fileRecords([text], 't.txt'))
-      texts.push(...b.records);
+      texts.push(...linesOf(b));
     expect(texts).toEqual(
       parsed.map((p) =>
         JSON.stringify({
@@ -147,7 +157,9 @@ describe('readExtractRecords', () => {
         maxUnzippedBytes: 1,
       }))
         batches.push(b);
-      expect(batches).toEqual([{file: 'e.txt', records: []}]);
+      expect(batches).toEqual([
+        {file: 'e.txt', count: 0, bytes: Buffer.alloc(0)},
+      ]);
     } finally {
       fs.rmSync(dir, {recursive: true, force: true});
     }

@@ -1,5 +1,13 @@
-import {Columns, LayoutId} from './layouts';
-import {ByteSource, parseLines} from './parser';
+import {withContext} from '../errors';
+import {JsonBytes} from './json-bytes';
+import {
+  Columns,
+  columnsInto,
+  columnsJson,
+  LayoutId,
+  LineLayout,
+} from './layouts';
+import {ByteSource, ParsedLine, parseLines} from './parser';
 import {openExtractFiles, OpenOptions} from './reader';
 import {LineTyper, newRecord} from './typer';
 
@@ -20,16 +28,7 @@ export type {Columns, JsonSchemaProperty, LayoutId} from './layouts';
 export {FIXED_ROW_FIELDS, schemaProperties} from './layouts';
 export type {OpenOptions} from './reader';
 
-/**
- * An extract_file_rows record, as the JSON text of its `data`: the caller's
- * `fields` (definition and job), then `file_name`, `line_number`,
- * `record_type`, `layout`, `values`, then the typed columns, all top level,
- * empty ones omitted. Text rather than objects: the stream writes it as is,
- * which is about twice as fast as building 100+-key objects to stringify.
- */
-export type RecordJson = string;
-
-/** The parsed shape of a RecordJson (for readers and tests). */
+/** The parsed shape of a record's `data` (for readers and tests). */
 export type ExtractRecord = Record<string, unknown> & {
   file_name: string;
   line_number: number;
@@ -38,24 +37,44 @@ export type ExtractRecord = Record<string, unknown> & {
   values: string[];
 };
 
+/**
+ * What goes around each record's `data` JSON in the output: the stream passes
+ * the Airbyte RECORD envelope (`before` is asked once per batch, so it can
+ * carry the batch's emitted_at). Default: one data object per line.
+ */
+export interface Envelope {
+  before(): string;
+  after: string;
+}
+
+const DATA_LINES: Envelope = {before: () => '', after: '\n'};
+
 export interface RecordOptions extends OpenOptions {
   /** Copied to the front of every record (definition_id, definition_name, job_id, job_stop_time). */
   fields?: Readonly<Record<string, unknown>>;
+  envelope?: Envelope;
 }
 
-export interface FileRecords {
+/**
+ * A batch of records: `count` records as UTF-8 bytes, each `before + data +
+ * after`. The `data` of a record: the caller's `fields` (definition and job),
+ * then `file_name`, `line_number`, `record_type`, `layout`, `values`, then
+ * the typed columns, all top level, empty ones omitted.
+ */
+export interface RecordBatch {
   /** ZIP entry name, or the default name of a plain body. */
   file: string;
-  records: RecordJson[];
+  count: number;
+  bytes: Buffer;
 }
 
-/** The records of every file of a downloaded body, ready to emit. */
+/** The records of every file of a downloaded body, ready to write. */
 export async function* readExtractRecords(
   path: string,
   opts: RecordOptions
-): AsyncGenerator<FileRecords> {
+): AsyncGenerator<RecordBatch> {
   for await (const {name, stream} of openExtractFiles(path, opts)) {
-    yield* fileRecords(stream, name, opts.fields ?? {});
+    yield* fileRecords(stream, name, opts.fields ?? {}, opts.envelope);
   }
 }
 
@@ -63,30 +82,79 @@ export async function* readExtractRecords(
 export async function* fileRecords(
   input: ByteSource,
   file: string,
-  fields: Readonly<Record<string, unknown>> = {}
-): AsyncGenerator<FileRecords> {
+  fields: Readonly<Record<string, unknown>> = {},
+  envelope: Envelope = DATA_LINES
+): AsyncGenerator<RecordBatch> {
   // Everything before the line number is the same for the whole file.
   const fixed = JSON.stringify({...fields, file_name: file});
-  const head = `${fixed.slice(0, -1)},"line_number":`;
+  const head = Buffer.from(`${fixed.slice(0, -1)},"line_number":`);
+  const after = Buffer.from(`}${envelope.after}`);
   const typer = new LineTyper(file);
+  const out = new JsonBytes();
   let yielded = false;
   for await (const batch of parseLines(input, file)) {
-    const records: RecordJson[] = new Array(batch.length);
-    for (let i = 0; i < batch.length; i++) {
-      const {lineNumber, values, plain} = batch[i];
-      const {layout, columns} = typer.json(lineNumber, values, plain);
-      const valuesJson = plain
-        ? `["${values.join('","')}"]`
-        : JSON.stringify(values);
-      records[i] =
-        `${head}${lineNumber},"record_type":${plain ? `"${values[0]}"` : JSON.stringify(values[0])}` +
-        `,"layout":${layout},"values":${valuesJson}${columns}}`;
+    const before = Buffer.from(envelope.before());
+    for (const line of batch) {
+      const ll = typer.line(line.lineNumber, line.values);
+      out.reserve(
+        before.length + head.length + after.length + FIXED_KEYS_BYTES
+      );
+      out.bytes(before);
+      out.bytes(head);
+      out.ascii(String(line.lineNumber));
+      try {
+        if (line.plain) writePlain(out, line, ll);
+        else writeEscaped(out, line, ll);
+      } catch (err) {
+        throw withContext(err, {file, line: line.lineNumber});
+      }
+      out.reserve(after.length);
+      out.bytes(after);
     }
-    yield {file, records};
+    yield {file, count: batch.length, bytes: out.take()};
     yielded = true;
   }
   typer.finish();
-  if (!yielded) yield {file, records: []};
+  if (!yielded) yield {file, count: 0, bytes: Buffer.alloc(0)};
+}
+
+/** Room for the line number and the fixed keys around record_type, layout and values. */
+const FIXED_KEYS_BYTES = 96;
+
+/** A printable-ASCII line without `"` or `\`: every field is its own JSON string text. */
+function writePlain(
+  out: JsonBytes,
+  {values}: ParsedLine,
+  ll: LineLayout | null
+): void {
+  let chars = 0;
+  for (const v of values) chars += v.length + 3;
+  out.reserve(chars + 64 + (ll ? chars + ll.jsonBudget : 0));
+  out.ascii(',"record_type":"');
+  out.ascii(values[0]);
+  out.ascii(
+    ll ? `","layout":"${ll.layout}","values":["` : '","layout":null,"values":["'
+  );
+  out.ascii(values[0]);
+  for (let i = 1; i < values.length; i++) {
+    out.ascii('","');
+    out.ascii(values[i]);
+  }
+  out.ascii('"]');
+  if (ll) columnsInto(ll, values, out);
+}
+
+/** Any other line: strings escaped as JSON.stringify escapes them. */
+function writeEscaped(
+  out: JsonBytes,
+  {values}: ParsedLine,
+  ll: LineLayout | null
+): void {
+  const layout = ll ? `"${ll.layout}"` : 'null';
+  out.utf8(
+    `,"record_type":${JSON.stringify(values[0])},"layout":${layout},"values":${JSON.stringify(values)}` +
+      (ll ? columnsJson(ll, values) : '')
+  );
 }
 
 /** A line with its typed columns apart (see readExtractRows). */

@@ -1,11 +1,12 @@
 import {withContext} from '../errors';
 import {
+  checkFieldCount,
   Columns,
   columnsFor,
-  columnsJson,
   detectLayout,
   FileLayout,
   LayoutId,
+  LineLayout,
 } from './layouts';
 import {SaeVerifier} from './verify';
 
@@ -13,44 +14,39 @@ import {SaeVerifier} from './verify';
  * Per file: the layout (decided on the first line, per line only by record
  * type), the typed columns of each line, and the SAE header check.
  */
-const NO_LAYOUT = {layout: 'null', columns: ''};
-
 export class LineTyper {
   private layout?: FileLayout | null;
   private verifier?: SaeVerifier;
 
   constructor(private readonly file: string) {}
 
-  /** Writes the line's columns into `into`; returns the line's layout. */
-  type(lineNumber: number, values: string[], into: Columns): LayoutId | null {
+  /**
+   * The line's layout (null when unknown), after checking its field count and
+   * feeding the SAE header check. Errors carry the file and line.
+   */
+  line(lineNumber: number, values: string[]): LineLayout | null {
     try {
       if (this.layout === undefined) this.start(values);
       const ll = this.layout?.lineLayout(values[0]);
       if (!ll) return null;
-      columnsFor(ll, values, into); // checks the field count first
+      checkFieldCount(ll, values);
       this.verifier?.add(values, lineNumber);
-      return ll.layout;
+      return ll;
     } catch (err) {
       throw withContext(err, {file: this.file, line: lineNumber});
     }
   }
 
-  /** The line's layout and typed columns as JSON text (`null`/`"sae_v3"`, `,"name":value…`). */
-  json(
-    lineNumber: number,
-    values: string[],
-    plain: boolean
-  ): {layout: string; columns: string} {
+  /** Writes the line's columns into `into`; returns the line's layout. */
+  type(lineNumber: number, values: string[], into: Columns): LayoutId | null {
+    const ll = this.line(lineNumber, values);
+    if (!ll) return null;
     try {
-      if (this.layout === undefined) this.start(values);
-      const ll = this.layout?.lineLayout(values[0]);
-      if (!ll) return NO_LAYOUT;
-      const columns = columnsJson(ll, values, plain); // checks the field count first
-      this.verifier?.add(values, lineNumber);
-      return {layout: `"${ll.layout}"`, columns};
+      columnsFor(ll, values, into);
     } catch (err) {
       throw withContext(err, {file: this.file, line: lineNumber});
     }
+    return ll.layout;
   }
 
   /** After the file's last line: throws if the SAE header does not match the file. */

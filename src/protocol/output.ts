@@ -5,7 +5,7 @@ import {redact} from '../redact';
 /** Records are joined into chunks of about this size: one write per chunk, not per record. */
 const RECORD_CHUNK_BYTES = 256 * 1024;
 
-export type MessageSink = (chunk: string) => boolean;
+export type MessageSink = (chunk: string | Buffer) => boolean;
 
 /**
  * Everything the connector prints on stdout goes through here, one Airbyte
@@ -34,20 +34,26 @@ export class Output {
     this.sink(JSON.stringify(msg) + '\n');
   }
 
-  /**
-   * A batch of records of one stream, stamped with one emitted_at. A record is
-   * an object, or the JSON text of one (file rows are built as text).
-   */
+  /** The start of a RECORD line of `stream`; its data object follows, then `}}\n`. */
+  static recordPrefix(stream: string, emittedAt = Date.now()): string {
+    return `{"type":"RECORD","record":{"stream":${JSON.stringify(stream)},"emitted_at":${emittedAt},"data":`;
+  }
+
+  /** RECORD lines already written as bytes (see recordPrefix). */
+  async raw(bytes: Buffer): Promise<void> {
+    if (bytes.length) await this.write(bytes);
+  }
+
+  /** A batch of records of one stream, stamped with one emitted_at. */
   async records(
     stream: string,
-    rows: readonly (object | string)[],
+    rows: readonly object[],
     emittedAt = Date.now()
   ): Promise<void> {
-    const prefix = `{"type":"RECORD","record":{"stream":${JSON.stringify(stream)},"emitted_at":${emittedAt},"data":`;
+    const prefix = Output.recordPrefix(stream, emittedAt);
     let chunk = '';
     for (const row of rows) {
-      chunk +=
-        prefix + (typeof row === 'string' ? row : JSON.stringify(row)) + '}}\n';
+      chunk += prefix + JSON.stringify(row) + '}}\n';
       if (chunk.length >= RECORD_CHUNK_BYTES) {
         await this.write(chunk);
         chunk = '';
@@ -56,7 +62,7 @@ export class Output {
     if (chunk) await this.write(chunk);
   }
 
-  private async write(chunk: string): Promise<void> {
+  private async write(chunk: string | Buffer): Promise<void> {
     if (!this.sink(chunk)) await this.drained();
   }
 }

@@ -5,10 +5,11 @@ import {StreamState} from '../state';
 import {SyncContext} from './context';
 
 /**
- * What a stream yields: records to write (objects, or their JSON text), or a
- * checkpoint of its state.
+ * What a stream yields: records to write (objects, or `count` records already
+ * written as RECORD lines in `raw`), or a checkpoint of its state.
  */
-export type StreamEvent = {records: (object | string)[]} | {state: StreamState};
+export type StreamEvent =
+  {records: object[]} | {raw: Buffer; count: number} | {state: StreamState};
 
 /**
  * A stream of this connector. The CDK base class gives discover its catalog

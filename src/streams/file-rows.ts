@@ -5,6 +5,7 @@ import path from 'path';
 import {Definition, Job} from '../concur/types';
 import {withContext} from '../errors';
 import {readExtractRecords} from '../extract-file';
+import {Output} from '../protocol/output';
 import {StreamState} from '../state';
 import {ConcurStream, StreamEvent} from './base';
 import {SyncContext} from './context';
@@ -78,14 +79,19 @@ export class ExtractFileRows extends ConcurStream {
         job_id: job.id,
         job_stop_time: job.stopTime,
       };
+      const envelope = {
+        before: () => Output.recordPrefix(this.name),
+        after: '}}\n',
+      };
       const opts = {
         defaultName: `${job.id}.txt`,
         maxUnzippedBytes: ctx.config.maxUnzippedBytes,
         fields,
+        envelope,
       };
-      for await (const {file, records} of readExtractRecords(body, opts)) {
-        if (records.length) yield {records};
-        counts.set(file, (counts.get(file) ?? 0) + records.length);
+      for await (const {file, count, bytes} of readExtractRecords(body, opts)) {
+        if (count) yield {raw: bytes, count};
+        counts.set(file, (counts.get(file) ?? 0) + count);
       }
     } catch (err) {
       throw withContext(err, {job: job.id});
