@@ -1,12 +1,12 @@
 import {Command} from 'commander';
+import fs from 'fs';
+
 import {
   addSourceCommonProperties,
   AirbyteSourceRunner,
   AirbyteSpec,
   redactConfig,
-} from 'faros-airbyte-cdk';
-import fs from 'fs';
-
+} from './cdk';
 import {ConcurConfig} from './config';
 import {ConfigError, describeError} from './errors';
 import {ConnectorLogger} from './protocol/logger';

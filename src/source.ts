@@ -1,6 +1,6 @@
-import {AirbyteSourceBase, AirbyteSpec} from 'faros-airbyte-cdk';
 import VError from 'verror';
 
+import {AirbyteSourceBase, AirbyteSpec, AirbyteStreamBase} from './cdk';
 import {ConcurClient} from './concur/client';
 import {
   ConcurConfig,
@@ -17,6 +17,12 @@ import {selectDefinitions} from './streams/context';
 import {ExtractDefinitions} from './streams/definitions';
 import {ExtractFileRows} from './streams/file-rows';
 import {ExtractJobs} from './streams/jobs';
+
+const STREAMS: ConcurStream[] = [
+  new ExtractDefinitions(),
+  new ExtractJobs(),
+  new ExtractFileRows(),
+];
 
 /** The SAP Concur Extract source: spec, check and the stream list (reading: see read.ts). */
 export class ConcurExtractSource extends AirbyteSourceBase<ConcurConfig> {
@@ -70,11 +76,8 @@ export class ConcurExtractSource extends AirbyteSourceBase<ConcurConfig> {
     });
   }
 
-  streams(): ConcurStream[] {
-    return [
-      new ExtractDefinitions(this.logger),
-      new ExtractJobs(this.logger),
-      new ExtractFileRows(this.logger),
-    ];
+  /** The CDK's discover calls asAirbyteStream() on these; reading goes through read.ts. */
+  streams(): ConcurStream[] & AirbyteStreamBase[] {
+    return STREAMS as ConcurStream[] & AirbyteStreamBase[];
   }
 }

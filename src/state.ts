@@ -1,5 +1,4 @@
-import {Data} from 'faros-airbyte-cdk';
-
+import {Data} from './cdk';
 import {ConfigError} from './errors';
 
 /**

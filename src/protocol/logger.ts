@@ -1,5 +1,4 @@
-import {AirbyteLogger, AirbyteMessage, shouldWriteLog} from 'faros-airbyte-cdk';
-
+import {AirbyteLogger, AirbyteMessage, shouldWriteLog} from '../cdk';
 import {redact} from '../redact';
 
 /** What the connector's modules need from a logger. */

@@ -1,5 +1,4 @@
-import {AirbyteStreamBase, SyncMode} from 'faros-airbyte-cdk';
-
+import {AirbyteStream} from '../cdk';
 import {readResource} from '../resources';
 import {StreamState} from '../state';
 import {SyncContext} from './context';
@@ -12,15 +11,40 @@ export type StreamEvent =
   {records: object[]} | {raw: Buffer; count: number} | {state: StreamState};
 
 /**
- * A stream of this connector. The CDK base class gives discover its catalog
- * entry (name, schema, keys, cursor); reading goes through `sync`, driven by
- * the source's read loop, which turns events into RECORD and STATE messages.
+ * A stream of this connector: its catalog entry for discover (name, schema,
+ * primary key, cursor) and `sync`, driven by the read loop (read.ts), which
+ * turns events into RECORD and STATE messages. (Not the CDK's stream base
+ * class: its read protocol is not used, and importing it loads
+ * faros-js-client and graphql on every command.)
  */
-export abstract class ConcurStream extends AirbyteStreamBase {
-  abstract override get name(): string;
+export abstract class ConcurStream {
+  abstract get name(): string;
+  /** Each key is a path (one field name here). */
+  abstract get primaryKey(): string[][];
+  /** Empty for full-refresh-only streams. */
+  get cursorField(): string[] {
+    return [];
+  }
+  get supportsIncremental(): boolean {
+    return this.cursorField.length > 0;
+  }
 
   getJsonSchema(): Record<string, any> {
     return readResource(`schemas/${this.name}.json`);
+  }
+
+  asAirbyteStream(): AirbyteStream {
+    return {
+      name: this.name,
+      json_schema: this.getJsonSchema(),
+      supported_sync_modes: this.supportsIncremental
+        ? ['full_refresh', 'incremental']
+        : ['full_refresh'],
+      ...(this.supportsIncremental
+        ? {source_defined_cursor: true, default_cursor_field: this.cursorField}
+        : {}),
+      source_defined_primary_key: this.primaryKey,
+    } as AirbyteStream;
   }
 
   abstract sync(
@@ -28,10 +52,4 @@ export abstract class ConcurStream extends AirbyteStreamBase {
     incremental: boolean,
     state: StreamState
   ): AsyncGenerator<StreamEvent>;
-
-  /** Not used: the CDK's read loop is replaced by the source's (see source.ts). */
-  // eslint-disable-next-line require-yield
-  async *readRecords(_mode: SyncMode): AsyncGenerator<Record<string, any>> {
-    throw new Error(`${this.name} is read through sync()`);
-  }
 }

@@ -1,5 +1,3 @@
-import {StreamKey} from 'faros-airbyte-cdk';
-
 import {ConcurStream, StreamEvent} from './base';
 import {SyncContext} from './context';
 
@@ -7,8 +5,8 @@ export class ExtractDefinitions extends ConcurStream {
   get name(): string {
     return 'extract_definitions';
   }
-  get primaryKey(): StreamKey {
-    return 'id';
+  get primaryKey(): string[][] {
+    return [['id']];
   }
 
   async *sync(ctx: SyncContext): AsyncGenerator<StreamEvent> {

@@ -1,4 +1,3 @@
-import {StreamKey} from 'faros-airbyte-cdk';
 import {promises as fs} from 'fs';
 import path from 'path';
 
@@ -17,7 +16,7 @@ export class ExtractFileRows extends ConcurStream {
   get name(): string {
     return 'extract_file_rows';
   }
-  get primaryKey(): StreamKey {
+  get primaryKey(): string[][] {
     return [['job_id'], ['file_name'], ['line_number']];
   }
   override get cursorField(): string[] {

@@ -1,5 +1,3 @@
-import {StreamKey} from 'faros-airbyte-cdk';
-
 import {Definition, Job} from '../concur/types';
 import {DefinitionCursor, StreamState} from '../state';
 import {ConcurStream, StreamEvent} from './base';
@@ -11,8 +9,8 @@ export class ExtractJobs extends ConcurStream {
   get name(): string {
     return 'extract_jobs';
   }
-  get primaryKey(): StreamKey {
-    return 'id';
+  get primaryKey(): string[][] {
+    return [['id']];
   }
   override get cursorField(): string[] {
     return ['stop_time'];
