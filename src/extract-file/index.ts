@@ -124,23 +124,17 @@ const FIXED_KEYS_BYTES = 96;
 /** A printable-ASCII line without `"` or `\`: every field is its own JSON string text. */
 function writePlain(
   out: JsonBytes,
-  {values}: ParsedLine,
+  {values, text}: ParsedLine,
   ll: LineLayout | null
 ): void {
-  let chars = 0;
-  for (const v of values) chars += v.length + 3;
-  out.reserve(chars + 64 + (ll ? chars + ll.jsonBudget : 0));
+  // values: ≤ 3 bytes per character (`|` → `","`); columns: their raw text plus keys and quotes.
+  out.reserve(4 * text.length + 64 + (ll ? ll.jsonBudget : 0));
   out.ascii(',"record_type":"');
   out.ascii(values[0]);
   out.ascii(
-    ll ? `","layout":"${ll.layout}","values":["` : '","layout":null,"values":["'
+    ll ? `","layout":"${ll.layout}","values":` : '","layout":null,"values":'
   );
-  out.ascii(values[0]);
-  for (let i = 1; i < values.length; i++) {
-    out.ascii('","');
-    out.ascii(values[i]);
-  }
-  out.ascii('"]');
+  out.asciiFields(text);
   if (ll) columnsInto(ll, values, out);
 }
 

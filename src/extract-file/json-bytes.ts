@@ -40,18 +40,27 @@ export class JsonBytes {
     this.len = len;
   }
 
-  /** `["v0","v1",…]` for ASCII values (callers reserve room first). */
-  asciiArray(values: readonly string[]): void {
+  /**
+   * `["f0","f1",…]` from the text of a plain record (printable ASCII, no `"`):
+   * its fields are exactly `text.split('|')` (callers reserve room first:
+   * 3 bytes per `|` and 4 more).
+   */
+  asciiFields(text: string): void {
     const buf = this.buf;
     let len = this.len;
     buf[len++] = 0x5b; // [
-    for (let i = 0; i < values.length; i++) {
-      if (i > 0) buf[len++] = 0x2c; // ,
-      buf[len++] = 0x22; // "
-      const v = values[i];
-      for (let j = 0; j < v.length; j++) buf[len++] = v.charCodeAt(j);
-      buf[len++] = 0x22;
+    buf[len++] = 0x22; // "
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x7c) {
+        buf[len++] = 0x22; // "
+        buf[len++] = 0x2c; // ,
+        buf[len++] = 0x22; // "
+      } else {
+        buf[len++] = c;
+      }
     }
+    buf[len++] = 0x22;
     buf[len++] = 0x5d; // ]
     this.len = len;
   }

@@ -57,6 +57,8 @@ export interface ParsedLine {
    * escaped as JSON.stringify does.
    */
   plain: boolean;
+  /** The record's text (its physical lines joined, without the final line break). */
+  text: string;
 }
 
 /** Any character but printable ASCII other than `"` and `\`. */
@@ -203,7 +205,7 @@ class LineSplitter {
       this.pending = {text: text + sep, lineNumber};
       return;
     }
-    this.batch.push({lineNumber, values, plain: !NOT_PLAIN.test(text)});
+    this.batch.push({lineNumber, values, plain: !NOT_PLAIN.test(text), text});
   }
 
   /** Keeps the bytes after the last line break until the rest of their line arrives. */

@@ -41,9 +41,9 @@ export async function parseAll(
   input: Buffer | string | Buffer[],
   fileName = 'test.txt',
   batchSize?: number
-): Promise<Omit<ParsedLine, 'plain'>[]> {
+): Promise<Omit<ParsedLine, 'plain' | 'text'>[]> {
   const source = Array.isArray(input) ? input : [input];
-  const out: Omit<ParsedLine, 'plain'>[] = [];
+  const out: Omit<ParsedLine, 'plain' | 'text'>[] = [];
   for await (const batch of parseLines(source, fileName, {batchSize})) {
     // `plain` is a hint for the JSON writer, tested on its own (file.records).
     out.push(...batch.map(({lineNumber, values}) => ({lineNumber, values})));
