@@ -60,7 +60,8 @@ export async function runRead(
       );
     }
   } catch (err) {
-    await fail(output, logger, [err]);
+    // Definitions that failed before the fatal error are reported with it.
+    await fail(output, logger, [...(ctx?.failures ?? []), err]);
     return 1;
   } finally {
     if (workDir) await fs.rm(workDir, {recursive: true, force: true});
