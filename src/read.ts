@@ -1,4 +1,4 @@
-import {promises as fs} from 'fs';
+import {promises as fs, rmSync} from 'fs';
 import os from 'os';
 import path from 'path';
 
@@ -35,15 +35,15 @@ export async function runRead(
   rawState: unknown,
   output = new Output()
 ): Promise<number> {
-  let workDir: string | undefined;
+  let workDir: {dir: string; remove(): Promise<void>} | undefined;
   let ctx: SyncContext | undefined;
   try {
     const config = resolveConfig(rawConfig);
     const plan = planStreams(source.streams(), catalog);
     const input = parseInputState(rawState);
-    workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'concur-extract-'));
+    workDir = await createWorkDir();
     const client = source.createClient(config, rawConfig, output);
-    ctx = new SyncContext(client, config, logger, workDir);
+    ctx = new SyncContext(client, config, logger, workDir.dir);
     if (
       config.startNewJobs &&
       plan.some((p) => p.stream.name !== 'extract_definitions')
@@ -64,13 +64,52 @@ export async function runRead(
     await fail(output, logger, [...(ctx?.failures ?? []), err]);
     return 1;
   } finally {
-    if (workDir) await fs.rm(workDir, {recursive: true, force: true});
+    await workDir?.remove();
   }
   if (ctx.failures.length) {
     await fail(output, logger, ctx.failures);
     return 1;
   }
   return 0;
+}
+
+const WORK_DIR_PREFIX = 'concur-extract-';
+/** A work folder untouched this long belongs to a sync that was killed (each job touches it). */
+const STALE_WORK_DIR_MS = 24 * 3_600_000;
+
+/**
+ * The sync's private folder for downloaded bodies. Folders of killed syncs
+ * (SIGKILL leaves no chance to clean up) are removed first; SIGTERM/SIGINT
+ * (Airbyte cancelling a sync) remove this one before exiting.
+ */
+async function createWorkDir(): Promise<{
+  dir: string;
+  remove(): Promise<void>;
+}> {
+  const tmp = os.tmpdir();
+  for (const name of await fs.readdir(tmp).catch(() => [] as string[])) {
+    if (!name.startsWith(WORK_DIR_PREFIX)) continue;
+    const dir = path.join(tmp, name);
+    const stat = await fs.stat(dir).catch(() => undefined);
+    if (stat?.isDirectory() && Date.now() - stat.mtimeMs > STALE_WORK_DIR_MS) {
+      await fs.rm(dir, {recursive: true, force: true}).catch(() => undefined);
+    }
+  }
+  const dir = await fs.mkdtemp(path.join(tmp, WORK_DIR_PREFIX));
+  const onSignal = (signal: NodeJS.Signals): void => {
+    rmSync(dir, {recursive: true, force: true});
+    process.kill(process.pid, signal); // the listener is gone: the default action ends the process
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  return {
+    dir,
+    remove: async () => {
+      process.removeListener('SIGTERM', onSignal);
+      process.removeListener('SIGINT', onSignal);
+      await fs.rm(dir, {recursive: true, force: true});
+    },
+  };
 }
 
 async function readStream(

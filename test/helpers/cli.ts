@@ -19,6 +19,8 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   /** Kill the process once this predicate holds for a stdout message. */
   killWhen?: (msg: any, all: any[]) => boolean;
+  /** The signal killWhen sends (default SIGKILL). */
+  killSignal?: NodeJS.Signals;
   timeoutMs?: number;
 }
 
@@ -41,6 +43,7 @@ export function runCli(
     let stderr = '';
     let pending = '';
     const messages: any[] = [];
+    let killed = false;
     const timer = setTimeout(
       () => child.kill('SIGKILL'),
       opts.timeoutMs ?? 120_000
@@ -55,7 +58,10 @@ export function runCli(
         if (!line.trim()) continue;
         const msg = JSON.parse(line);
         messages.push(msg);
-        if (opts.killWhen?.(msg, messages)) child.kill('SIGKILL');
+        if (!killed && opts.killWhen?.(msg, messages)) {
+          killed = true;
+          child.kill(opts.killSignal ?? 'SIGKILL');
+        }
       }
     });
     child.stderr
