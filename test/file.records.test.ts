@@ -10,6 +10,7 @@ import {
   readExtractRows,
   RecordBatch,
 } from '../src/extract-file';
+import {JsonBytes} from '../src/extract-file/json-bytes';
 import {parseLines} from '../src/extract-file/parser';
 import {BAD_FILES, failure, GOOD_FILES, SAMPLES, tmpDir} from './helpers/file';
 
@@ -163,5 +164,16 @@ describe('readExtractRecords', () => {
     } finally {
       fs.rmSync(dir, {recursive: true, force: true});
     }
+  });
+});
+
+describe('JsonBytes', () => {
+  test('grows as reserved, and refuses a batch written past its capacity', () => {
+    const out = new JsonBytes(4);
+    out.reserve(10);
+    out.ascii('0123456789');
+    expect(out.take().toString()).toBe('0123456789');
+    out.ascii('x'.repeat(100)); // no reserve: the typed array drops what does not fit
+    expect(() => out.take()).toThrow(/overflow/);
   });
 });

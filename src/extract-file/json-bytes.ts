@@ -71,8 +71,17 @@ export class JsonBytes {
     this.len += this.buf.write(s, this.len, 'utf8');
   }
 
-  /** The bytes written so far, as a buffer of their own; the writer starts over empty. */
+  /**
+   * The bytes written so far, as a buffer of their own; the writer starts over
+   * empty. Writes past the buffer's end would be dropped silently by the
+   * typed array, so a batch whose length passed the capacity is refused.
+   */
   take(): Buffer {
+    if (this.len > this.buf.length) {
+      throw new Error(
+        `JsonBytes overflow: ${this.len} bytes written into ${this.buf.length}`
+      );
+    }
     const out = this.buf.subarray(0, this.len);
     this.buf = Buffer.allocUnsafe(this.buf.length);
     this.len = 0;
