@@ -334,4 +334,33 @@ describe('extract_file_rows through bin/main', () => {
       byType(inside.messages, 'LOG').filter((m) => m.log.level === 'WARN')
     ).toEqual([]);
   });
+
+  test('a long download logs its progress (definition, job, bytes, elapsed)', async () => {
+    sim = await startSimulator(
+      baseScenario([
+        {
+          id: SAE_DEF,
+          name: 'Big Extract',
+          jobs: [job('big$p1', 1, {sae_v3: {details: 20000, seed: 3}})],
+        },
+      ])
+    );
+    // A 5 ms interval instead of 30 s, so that a ~20 MB download (~75 ms here) spans several.
+    const res = await read(
+      sim,
+      'full_refresh',
+      undefined,
+      {},
+      {CONCUR_PROGRESS_INTERVAL_MS: '5'}
+    );
+    expect(res.code).toBe(0);
+    const progress = byType(res.messages, 'LOG')
+      .map((m) => m.log.message)
+      .filter((m: string) => /downloading/.test(m));
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress[0]).toMatch(
+      /^Definition "Big Extract", job big\$p1: downloading, [\d.]+ (B|KB|MB) read in \d+s$/
+    );
+    expect(records(res.messages)).toHaveLength(20001);
+  });
 });
