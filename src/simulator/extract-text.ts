@@ -51,6 +51,28 @@ export function resolveVariant(spec: TextVariantSpec): ResolvedVariant {
 }
 
 /** Formats the header line from the real count and total; applies the bad_header_* variants. */
+/** The generator options shared by SAE and PRAE files, with their defaults. */
+export interface GeneratorBasics {
+  seed: number;
+  batchId: number;
+  batchDate: string;
+  utf8: boolean;
+}
+
+export function generatorBasics(spec: {
+  seed?: number;
+  batch_id?: number;
+  batch_date?: string;
+  utf8?: boolean;
+}): GeneratorBasics {
+  return {
+    seed: spec.seed ?? 1,
+    batchId: spec.batch_id ?? 1,
+    batchDate: spec.batch_date ?? '2024-01-13',
+    utf8: spec.utf8 ?? false,
+  };
+}
+
 export type HeaderFormatter = (count: number, totalUnits: number) => string;
 
 export function headerFor(

@@ -8,6 +8,8 @@ import {
   DetailLine,
   ExtractResult,
   formatAmount,
+  GeneratorBasics,
+  generatorBasics,
   HeaderFormatter,
   LineSource,
   resolveVariant,
@@ -40,20 +42,13 @@ const LINE_ITEMS: [string, string, string][] = [
   ['Facility maintenance', 'MAINT', '6320'],
 ];
 
-interface ResolvedPrae {
-  seed: number;
-  batchId: number;
-  batchDate: string;
-  utf8: boolean;
+interface ResolvedPrae extends GeneratorBasics {
   slash: boolean;
 }
 
 function resolvePrae(spec: PraeSpec): ResolvedPrae {
   return {
-    seed: spec.seed ?? 1,
-    batchId: spec.batch_id ?? 1,
-    batchDate: spec.batch_date ?? '2024-01-13',
-    utf8: spec.utf8 ?? false,
+    ...generatorBasics(spec),
     slash: (spec.date_format ?? 'slash') === 'slash',
   };
 }

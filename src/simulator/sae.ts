@@ -8,6 +8,8 @@ import {
   DetailLine,
   ExtractResult,
   formatAmount,
+  GeneratorBasics,
+  generatorBasics,
   HeaderFormatter,
   LineSource,
   resolveVariant,
@@ -30,11 +32,7 @@ interface Employee {
   city: string;
 }
 
-interface ResolvedSae {
-  seed: number;
-  batchId: number;
-  batchDate: string;
-  utf8: boolean;
+interface ResolvedSae extends GeneratorBasics {
   quotedPipes: boolean;
   doubledQuotes: boolean;
   strayQuotes: boolean;
@@ -44,10 +42,7 @@ interface ResolvedSae {
 
 function resolveSae(spec: SaeSpec): ResolvedSae {
   return {
-    seed: spec.seed ?? 1,
-    batchId: spec.batch_id ?? 1,
-    batchDate: spec.batch_date ?? '2024-01-13',
-    utf8: spec.utf8 ?? false,
+    ...generatorBasics(spec),
     quotedPipes: spec.quoted_pipes ?? false,
     doubledQuotes: spec.doubled_quotes ?? false,
     strayQuotes: spec.stray_quotes ?? false,
