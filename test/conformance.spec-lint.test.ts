@@ -67,7 +67,9 @@ describe.each(MODES)('spec lint (%s mode)', (_mode, env) => {
     expect(spec.supported_destination_sync_modes).toEqual(
       expect.arrayContaining(['overwrite', 'append', 'append_dedup'])
     );
-    expect(spec.documentationUrl).toMatch(/^https:\/\//);
+    // The docs live in the repository (docs/concur-extract.md), which has no
+    // public address yet: no documentationUrl rather than a made-up one.
+    expect(spec.documentationUrl).toBeUndefined();
   });
 
   test('every test_files config validates against connectionSpecification (CAT test_config_match_spec)', () => {
