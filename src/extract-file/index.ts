@@ -1,12 +1,6 @@
 import {withContext} from '../errors';
 import {JsonBytes} from './json-bytes';
-import {
-  Columns,
-  columnsInto,
-  columnsJson,
-  LayoutId,
-  LineLayout,
-} from './layouts';
+import {Columns, columnsInto, LayoutId, LineLayout} from './layouts';
 import {ByteSource, ParsedLine, parseLines} from './parser';
 import {openExtractFiles, OpenOptions} from './reader';
 import {LineTyper, newRecord} from './typer';
@@ -135,7 +129,7 @@ function writePlain(
     ll ? `","layout":"${ll.layout}","values":` : '","layout":null,"values":'
   );
   out.asciiFields(text);
-  if (ll) columnsInto(ll, values, out);
+  if (ll) columnsInto(ll, values, out, true);
 }
 
 /** Any other line: strings escaped as JSON.stringify escapes them. */
@@ -146,9 +140,12 @@ function writeEscaped(
 ): void {
   const layout = ll ? `"${ll.layout}"` : 'null';
   out.utf8(
-    `,"record_type":${JSON.stringify(values[0])},"layout":${layout},"values":${JSON.stringify(values)}` +
-      (ll ? columnsJson(ll, values) : '')
+    `,"record_type":${JSON.stringify(values[0])},"layout":${layout},"values":${JSON.stringify(values)}`
   );
+  if (ll) {
+    out.reserve(ll.jsonBudget);
+    columnsInto(ll, values, out, false);
+  }
 }
 
 /** A line with its typed columns apart (see readExtractRows). */

@@ -1,12 +1,10 @@
 import {AirbyteLogger, AirbyteMessage, shouldWriteLog} from '../cdk';
+import {Logger as ClientLogger} from '../concur/types';
 import {redact} from '../redact';
 
-/** What the connector's modules need from a logger. */
-export interface Logger {
-  info(message: string): void;
-  warn(message: string): void;
+/** What the streams and the read loop need from a logger: the client's, plus errors. */
+export interface Logger extends ClientLogger {
   error(message: string): void;
-  debug(message: string): void;
 }
 
 /**

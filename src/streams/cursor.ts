@@ -62,18 +62,26 @@ export function advance(
  * stable): those after the cursor, and on a first sync those that finished at
  * or after `startDate`.
  */
+/** A job that finished before `start_date` (unfinished jobs never did). */
+export function finishedBefore(
+  job: CursorJob,
+  startDate: Date | undefined
+): boolean {
+  return (
+    !!startDate &&
+    !!job.stopTime &&
+    compareTimes(job.stopTime, startDate.toISOString()) < 0
+  );
+}
+
 export function jobsToEmit<J extends CursorJob>(
   jobs: readonly J[],
   cursor: DefinitionCursor | undefined,
   startDate: Date | undefined
 ): J[] {
-  const start = !cursor && startDate ? startDate.toISOString() : undefined;
+  const start = cursor ? undefined : startDate;
   return jobs
-    .filter(
-      (j) =>
-        isAfterCursor(j, cursor) &&
-        (!start || compareTimes(j.stopTime as string, start) >= 0)
-    )
+    .filter((j) => isAfterCursor(j, cursor) && !finishedBefore(j, start))
     .sort(
       (a, b) =>
         compareTimes(a.stopTime as string, b.stopTime as string) ||

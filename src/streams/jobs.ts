@@ -2,7 +2,7 @@ import {Definition, Job} from '../concur/types';
 import {DefinitionCursor, StreamState} from '../state';
 import {ConcurStream, StreamEvent} from './base';
 import {SyncContext} from './context';
-import {advance, compareTimes, jobsToEmit} from './cursor';
+import {advance, finishedBefore, jobsToEmit} from './cursor';
 import {listJobs} from './job-window';
 
 export class ExtractJobs extends ConcurStream {
@@ -27,9 +27,8 @@ export class ExtractJobs extends ConcurStream {
         const jobs = await listJobs(ctx, def, cursor);
         if (!incremental) {
           // Full refresh: every listed job; finished ones bounded by start_date.
-          const start = ctx.config.startDate?.toISOString();
           const kept = jobs.filter(
-            (j) => !start || !j.stopTime || compareTimes(j.stopTime, start) >= 0
+            (j) => !finishedBefore(j, ctx.config.startDate)
           );
           yield {records: kept.map((j) => jobRecord(def, j))};
           continue;

@@ -34,9 +34,7 @@ export interface LineLayout {
   /** Parallel arrays: 0-based field index, column name, converter (undefined = string). */
   readonly indexes: readonly number[];
   readonly names: readonly string[];
-  /** `,"<name>":` per column: the JSON key text, built once. */
-  readonly jsonKeys: readonly string[];
-  /** The same keys as bytes, for the byte writer. */
+  /** `,"<name>":` per column: the JSON key, as bytes, built once. */
   readonly jsonKeyBytes: readonly Buffer[];
   /** Bytes the typed columns of one line may take beyond their raw text (keys, quotes, number text). */
   readonly jsonBudget: number;
@@ -66,7 +64,6 @@ function compile(
     fieldCount: rt.fieldCount,
     indexes: rt.columns.map((c) => c.column - 1),
     names: rt.columns.map((c) => c.name),
-    jsonKeys: rt.columns.map((c) => `,${JSON.stringify(c.name)}:`),
     jsonKeyBytes: rt.columns.map((c) =>
       Buffer.from(`,${JSON.stringify(c.name)}:`)
     ),
@@ -146,52 +143,45 @@ export function columnsFor(
 }
 
 /**
- * The same columns as JSON members (`,"name":value…`), for the record text the
- * stream emits: building the text directly is about twice as fast as building
- * an object of 100+ keys and stringifying it.
- */
-export function columnsJson(ll: LineLayout, values: readonly string[]): string {
-  const {indexes, jsonKeys, converters} = ll;
-  let out = '';
-  for (let i = 0; i < indexes.length; i++) {
-    const raw = values[indexes[i]];
-    if (raw === '') continue;
-    const value = converters[i] === undefined ? raw : typedValue(ll, i, raw);
-    out +=
-      jsonKeys[i] +
-      (typeof value === 'number' ? String(value) : JSON.stringify(value));
-  }
-  return out;
-}
-
-/**
- * The typed columns of a plain line (printable ASCII, no `"` or `\`) written
- * as JSON into `out`, which has room for them (`jsonBudget` + the line's
- * text). The field count was checked by the caller.
+ * The typed columns of a line written as JSON members (`,"name":value…`) into
+ * `out`, which has room for the line's text plus `jsonBudget`. A plain line
+ * (printable ASCII, no `"` or `\`) has its text copied as is; any other line
+ * has its text columns escaped as JSON.stringify does. The field count was
+ * checked by the caller.
  */
 export function columnsInto(
   ll: LineLayout,
   values: readonly string[],
-  out: JsonBytes
+  out: JsonBytes,
+  plain: boolean
 ): void {
   const {indexes, jsonKeyBytes, converters} = ll;
-  const buf = out.buf;
+  let buf = out.buf;
   let p = out.len;
   for (let i = 0; i < indexes.length; i++) {
     const raw = values[indexes[i]];
     if (raw === '') continue;
     const key = jsonKeyBytes[i];
     for (let k = 0; k < key.length; k++) buf[p++] = key[k];
-    if (converters[i] === undefined) {
-      buf[p++] = QUOTE; // the raw text of a plain line is its own JSON string text
+    let text: string;
+    if (converters[i] !== undefined) {
+      out.len = p; // typedValue may throw: leave the writer consistent
+      const value = typedValue(ll, i, raw);
+      // A number's text, or a YYYY-MM-DD date in quotes: ASCII, within the budget.
+      text = typeof value === 'number' ? String(value) : `"${value}"`;
+    } else if (plain) {
+      buf[p++] = QUOTE;
       for (let j = 0; j < raw.length; j++) buf[p++] = raw.charCodeAt(j);
       buf[p++] = QUOTE;
       continue;
+    } else {
+      out.len = p;
+      out.utf8(JSON.stringify(raw));
+      out.reserve(ll.jsonBudget); // utf8 may have grown the buffer to just its own size
+      buf = out.buf;
+      p = out.len;
+      continue;
     }
-    out.len = p; // typedValue may throw: leave the writer consistent
-    const value = typedValue(ll, i, raw);
-    // A number's text, or a YYYY-MM-DD date in quotes.
-    const text = typeof value === 'number' ? String(value) : `"${value}"`;
     for (let j = 0; j < text.length; j++) buf[p++] = text.charCodeAt(j);
   }
   out.len = p;
