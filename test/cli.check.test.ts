@@ -1,5 +1,5 @@
 import {byType, runCli, tempFiles} from './helpers/cli';
-import {expectValidMessages} from './helpers/protocol';
+import {expectValidRun} from './helpers/protocol';
 import {
   baseScenario,
   CONFIG_SECRETS,
@@ -16,7 +16,7 @@ async function check(
   const files = tempFiles({config});
   const res = await runCli(['check', '--config', files.config]);
   expect(res.code).toBe(0);
-  expectValidMessages(res.messages);
+  expectValidRun(res);
   const statuses = byType(res.messages, 'CONNECTION_STATUS');
   expect(statuses).toHaveLength(1);
   return {

@@ -1,5 +1,5 @@
 import {byType, runCli, tempFiles} from './helpers/cli';
-import {expectValidMessages} from './helpers/protocol';
+import {expectValidRun} from './helpers/protocol';
 
 describe('discover (bin/main discover)', () => {
   let streams: any[];
@@ -12,7 +12,7 @@ describe('discover (bin/main discover)', () => {
     });
     const res = await runCli(['discover', '--config', files.config]);
     expect(res.code).toBe(0);
-    expectValidMessages(res.messages);
+    expectValidRun(res);
     const catalogs = byType(res.messages, 'CATALOG');
     expect(catalogs).toHaveLength(1);
     streams = catalogs[0].catalog.streams;

@@ -1,20 +1,22 @@
 import {byType, runCli} from './helpers/cli';
-import {expectValidMessages} from './helpers/protocol';
+import {expectValidRun} from './helpers/protocol';
 
 describe('spec (bin/main spec)', () => {
   let spec: any;
   let messages: any[];
+  let nonJson: string[];
 
   beforeAll(async () => {
     const res = await runCli(['spec']);
     expect(res.code).toBe(0);
     messages = res.messages;
+    nonJson = res.nonJson;
     spec = byType(messages, 'SPEC')[0].spec;
   });
 
   test('exactly one valid SPEC message', () => {
     expect(messages).toHaveLength(1);
-    expectValidMessages(messages);
+    expectValidRun({nonJson, messages});
   });
 
   test('the contract properties, in order, with defaults', () => {

@@ -11,8 +11,10 @@ export interface CliResult {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
-  /** Every stdout line parsed as JSON (a non-JSON line fails the parse loudly). */
+  /** Every stdout line that is JSON, parsed. */
   messages: any[];
+  /** Non-empty stdout lines that are not JSON (a protocol violation; tests assert there are none). */
+  nonJson: string[];
 }
 
 export interface RunOptions {
@@ -43,7 +45,16 @@ export function runCli(
     let stderr = '';
     let pending = '';
     const messages: any[] = [];
+    const nonJson: string[] = [];
     let killed = false;
+    const parse = (line: string): any => {
+      try {
+        return JSON.parse(line);
+      } catch {
+        nonJson.push(line);
+        return undefined;
+      }
+    };
     const timer = setTimeout(
       () => child.kill('SIGKILL'),
       opts.timeoutMs ?? 120_000
@@ -56,7 +67,8 @@ export function runCli(
         const line = pending.slice(0, nl);
         pending = pending.slice(nl + 1);
         if (!line.trim()) continue;
-        const msg = JSON.parse(line);
+        const msg = parse(line);
+        if (msg === undefined) continue;
         messages.push(msg);
         if (!killed && opts.killWhen?.(msg, messages)) {
           killed = true;
@@ -70,8 +82,10 @@ export function runCli(
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (pending.trim() && !signal) messages.push(JSON.parse(pending));
-      resolve({code, signal, stdout, stderr, messages});
+      // A killed process may leave half a line: not a message.
+      const last = pending.trim() && !signal ? parse(pending) : undefined;
+      if (last !== undefined) messages.push(last);
+      resolve({code, signal, stdout, stderr, messages, nonJson});
     });
   });
 }

@@ -6,11 +6,10 @@
  */
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import {spawn} from 'child_process';
 import fs from 'fs';
 import path from 'path';
 
-import {MAIN, ROOT, tempFiles} from './cli';
+import {byType, CliResult, nextState, ROOT, runCli, tempFiles} from './cli';
 import {protocolProblems} from './protocol';
 import {SimulatorHandle, startSimulator} from './sim';
 
@@ -47,63 +46,29 @@ export const PRIMARY_KEYS: Record<string, string[][]> = {
   extract_file_rows: [['job_id'], ['file_name'], ['line_number']],
 };
 
-export interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
+export interface Run extends CliResult {
   /** Raw stdout lines (non-empty). */
   lines: string[];
-  /** Lines that are not JSON (must be none). */
-  nonJson: string[];
-  messages: any[];
   /** Messages that do not validate as AirbyteMessage, with the problems. */
   invalid: {index: number; type: string; problems: string[]}[];
 }
 
 /** Runs bin/main like Airbyte does (env: plain or platform mode) and checks every stdout line. */
-export function runConnector(
+export async function runConnector(
   args: string[],
   env: Record<string, string> = {},
   timeoutMs = 60_000
 ): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const fullEnv: Record<string, string | undefined> = {
-      ...process.env,
-      ...env,
-    };
-    if (!('WORKER_JOB_ID' in env)) delete fullEnv.WORKER_JOB_ID;
-    const child = spawn(process.execPath, [MAIN, ...args], {
-      cwd: ROOT,
-      env: fullEnv as NodeJS.ProcessEnv,
-    });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const lines = stdout.split('\n').filter((l) => l.trim() !== '');
-      const nonJson: string[] = [];
-      const messages: any[] = [];
-      for (const line of lines) {
-        try {
-          messages.push(JSON.parse(line));
-        } catch {
-          nonJson.push(line);
-        }
-      }
-      const invalid = messages
-        .map((m, index) => ({
-          index,
-          type: String(m?.type),
-          problems: protocolProblems(m),
-        }))
-        .filter((x) => x.problems.length);
-      resolve({code, stdout, stderr, lines, nonJson, messages, invalid});
-    });
-  });
+  const res = await runCli(args, {env, timeoutMs});
+  const lines = res.stdout.split('\n').filter((l) => l.trim() !== '');
+  const invalid = res.messages
+    .map((m, index) => ({
+      index,
+      type: String(m?.type),
+      problems: protocolProblems(m),
+    }))
+    .filter((x) => x.problems.length);
+  return {...res, lines, invalid};
 }
 
 /** The message checks CAT applies to every command's output (its runner parses each line). */
@@ -114,7 +79,7 @@ export function expectWellFormed(run: Run): void {
 }
 
 export const ofType = (run: Run, type: string): any[] =>
-  run.messages.filter((m) => m.type === type);
+  byType(run.messages, type);
 export const recordsOf = (run: Run, stream?: string): any[] =>
   ofType(run, 'RECORD')
     .map((m) => m.record)
@@ -126,9 +91,7 @@ export const statesOf = (run: Run, stream?: string): any[] =>
 
 /** The state Airbyte passes to the next sync: the latest STATE per stream, as an array. */
 export function latestStates(run: Run): any[] {
-  const latest = new Map<string, any>();
-  for (const s of statesOf(run)) latest.set(s.stream.stream_descriptor.name, s);
-  return [...latest.values()];
+  return nextState(run.messages);
 }
 
 export function readTestFile(name: string): any {

@@ -65,7 +65,16 @@ function minimalProblems(msg: any): string[] {
   return [];
 }
 
-/** Asserts every message is valid and returns them. */
+/** Asserts every stdout line of a run is JSON and every message valid. */
+export function expectValidRun(res: {
+  nonJson: string[];
+  messages: any[];
+}): void {
+  expect(res.nonJson).toEqual([]);
+  expectValidMessages(res.messages);
+}
+
+/** Asserts every message is valid. */
 export function expectValidMessages(messages: any[]): void {
   const bad = messages
     .map((m, i) => ({i, problems: protocolProblems(m), type: m?.type}))

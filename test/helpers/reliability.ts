@@ -20,7 +20,7 @@ import {
   runCli,
   RunOptions,
 } from './cli';
-import {expectValidMessages} from './protocol';
+import {expectValidRun} from './protocol';
 import {FileSpec, ScenarioJob} from './sim';
 
 /** Retries in milliseconds instead of minutes; Retry-After capped so 429s cost 50 ms. */
@@ -81,7 +81,9 @@ export async function sync(
       ...opts,
       env: {...FAST_ENV, TMPDIR: tmp, ...opts.env},
     });
-    if (!opts.noValidate) expectValidMessages(res.messages);
+    if (!opts.noValidate) {
+      expectValidRun(res);
+    }
     return {...res, tmpLeftovers: listTree(tmp)};
   } finally {
     fs.rmSync(dir, {recursive: true, force: true});

@@ -6,7 +6,7 @@ import {
   startSimulator,
 } from '../../src/simulator';
 import {CliResult, runCli, tempFiles} from './cli';
-import {expectValidMessages} from './protocol';
+import {expectValidRun} from './protocol';
 
 export const CLIENT = {
   client_id: 'demo-client',
@@ -138,6 +138,6 @@ export async function readSim(
   const args = ['read', '--config', files.config, '--catalog', files.catalog];
   if (state) args.push('--state', files.state);
   const res = await runCli(args, {env: opts.env});
-  expectValidMessages(res.messages);
+  expectValidRun(res);
   return res;
 }
