@@ -67,7 +67,7 @@ describe('check (bin/main check) against the simulator', () => {
     }
   });
 
-  test('a wrong client secret on the password grant fails', async () => {
+  test('a wrong password on the password grant fails', async () => {
     const config: any = configFor(sim, 'password');
     config.credentials.password = 'not-the-password';
     const {status, stdout} = await check(config);
