@@ -31,9 +31,3 @@ export function redact(text: string): string {
   }
   return text.replace(pattern, REDACTED);
 }
-
-/** For tests only. */
-export function clearSecrets(): void {
-  secrets.clear();
-  pattern = undefined;
-}

@@ -58,10 +58,3 @@ export function connectorConfigControl(config: object): object {
     },
   };
 }
-
-export function log(
-  level: 'INFO' | 'WARN' | 'ERROR' | 'DEBUG',
-  message: string
-): object {
-  return {type: 'LOG', log: {level, message}};
-}
