@@ -17,6 +17,11 @@ export interface ErrorContext {
 }
 
 export interface ConnectorErrorOptions {
+  /**
+   * A stable upper-case code for this kind of failure (e.g. SAE_TOTAL_MISMATCH,
+   * AUTH_INVALID_CLIENT): what tests assert and the TRACE internal_message begins with.
+   */
+  code?: string;
   failureType?: FailureType;
   retriable?: boolean;
   /** HTTP status, when the error is an HTTP answer. */
@@ -28,6 +33,7 @@ export interface ConnectorErrorOptions {
 }
 
 export class ConnectorError extends Error {
+  readonly code: string;
   readonly failureType: FailureType;
   readonly retriable: boolean;
   readonly status?: number;
@@ -37,6 +43,7 @@ export class ConnectorError extends Error {
   constructor(message: string, opts: ConnectorErrorOptions = {}) {
     super(message);
     this.name = new.target.name;
+    this.code = opts.code ?? DEFAULT_CODES[new.target.name] ?? 'INTERNAL_ERROR';
     this.failureType = opts.failureType ?? 'system_error';
     this.retriable = opts.retriable ?? false;
     this.status = opts.status;
@@ -53,6 +60,14 @@ export class ConnectorError extends Error {
     return where ? `${where}: ${this.message}` : this.message;
   }
 }
+
+/** The code of an error raised without one (until every raise names its own). */
+const DEFAULT_CODES: Record<string, string> = {
+  ConfigError: 'CONFIG_INVALID',
+  ApiError: 'CONCUR_API_ERROR',
+  DataError: 'DATA_INVALID',
+  JobError: 'JOB_FAILED',
+};
 
 /** The user's configuration is wrong (bad secret, bad URL, unknown definition…). */
 export class ConfigError extends ConnectorError {

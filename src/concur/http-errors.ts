@@ -14,14 +14,15 @@ import {
 } from '../errors';
 import {errorMessageOf, quote} from './xml';
 
-/** A failure with no HTTP answer (reset, timeout, refused…); `code` is Node's error code. */
+/** A failure with no HTTP answer (reset, timeout, refused…); `nodeCode` is Node's error code. */
 export class NetworkError extends ApiError {
   constructor(
     message: string,
-    readonly code: string,
+    readonly nodeCode: string,
     retriable: boolean
   ) {
     super(message, {
+      code: 'CONCUR_UNREACHABLE',
       retriable,
       failureType: retriable ? 'transient_error' : 'system_error',
     });
@@ -56,7 +57,7 @@ const NEVER_SENT_CODES = new Set([
 /** True when the failure proves the request did not reach the server's logic. */
 export function provablyNotProcessed(err: ConnectorError): boolean {
   if (err.status === 429) return true; // "too many requests": refused, not performed (§6)
-  return err instanceof NetworkError && NEVER_SENT_CODES.has(err.code);
+  return err instanceof NetworkError && NEVER_SENT_CODES.has(err.nodeCode);
 }
 
 /** The error for an HTTP answer outside 2xx. `what` is "GET /path" (no host, no query). */
