@@ -33,6 +33,7 @@ export interface ConcurConfig {
   job_wait_timeout_minutes?: number;
   /** Hidden: upper bound on the expanded size of one ZIP body, in MB. */
   max_unzipped_mb?: number;
+  amounts_as?: AmountsAs;
   [key: string]: unknown;
 }
 
@@ -47,7 +48,16 @@ export interface ResolvedConfig {
   startNewJobs: boolean;
   jobWaitTimeoutMs: number;
   maxUnzippedBytes: number;
+  amountsAs: AmountsAs;
 }
+
+/**
+ * How decimal (amount) columns are written: JSON numbers, or the exact decimal
+ * text of the file without a leading `+` (declared `string`), for warehouses
+ * that would land JSON numbers as floats.
+ */
+export type AmountsAs = 'number' | 'string';
+export const AMOUNTS_AS: readonly AmountsAs[] = ['number', 'string'];
 
 /** Contract default for `oauth_base_url` (concur-extract-api.md §3.2). */
 export const DEFAULT_OAUTH_BASE_URL = 'https://us.api.concursolutions.com';
@@ -101,6 +111,12 @@ export function resolveConfig(config: ConcurConfig): ResolvedConfig {
       `max_unzipped_mb must be a positive number, got ${JSON.stringify(maxMb)}.`
     );
   }
+  const amountsAs = config.amounts_as ?? 'number';
+  if (!AMOUNTS_AS.includes(amountsAs)) {
+    throw new ConfigError(
+      `amounts_as must be one of ${AMOUNTS_AS.map((a) => `"${a}"`).join(', ')}, got ${JSON.stringify(amountsAs)}.`
+    );
+  }
   return {
     credentials,
     oauthBaseUrl,
@@ -110,6 +126,7 @@ export function resolveConfig(config: ConcurConfig): ResolvedConfig {
     startNewJobs: config.start_new_jobs === true,
     jobWaitTimeoutMs: minutes * 60_000,
     maxUnzippedBytes: Math.round(maxMb * 1024 * 1024),
+    amountsAs,
   };
 }
 

@@ -1,3 +1,4 @@
+import type {AmountsAs} from '../config';
 import {withContext} from '../errors';
 import {JsonBytes} from './json-bytes';
 import {Columns, columnsInto, LayoutId, LineLayout} from './layouts';
@@ -18,8 +19,14 @@ import {LineTyper, newRecord} from './typer';
  * Errors are DataErrors with `{file, line}` context (`{file}` for the archive).
  */
 
-export type {Columns, JsonSchemaProperty, LayoutId} from './layouts';
-export {FIXED_ROW_FIELDS, schemaProperties} from './layouts';
+export type {
+  Columns,
+  JsonSchemaProperty,
+  LayoutId,
+  LayoutTable,
+} from './layouts';
+export {FIXED_ROW_FIELDS, LAYOUT_TABLES, schemaProperties} from './layouts';
+export {schemaWithAmountsAs} from './layouts/amounts';
 export type {OpenOptions} from './reader';
 
 /** The parsed shape of a record's `data` (for readers and tests). */
@@ -47,6 +54,8 @@ export interface RecordOptions extends OpenOptions {
   /** Copied to the front of every record (definition_id, definition_name, job_id, job_stop_time). */
   fields?: Readonly<Record<string, unknown>>;
   envelope?: Envelope;
+  /** Decimal columns as JSON numbers (default) or as their exact text. */
+  amountsAs?: AmountsAs;
 }
 
 /**
@@ -68,7 +77,13 @@ export async function* readExtractRecords(
   opts: RecordOptions
 ): AsyncGenerator<RecordBatch> {
   for await (const {name, stream} of openExtractFiles(path, opts)) {
-    yield* fileRecords(stream, name, opts.fields ?? {}, opts.envelope);
+    yield* fileRecords(
+      stream,
+      name,
+      opts.fields ?? {},
+      opts.envelope,
+      opts.amountsAs
+    );
   }
 }
 
@@ -77,13 +92,14 @@ export async function* fileRecords(
   input: ByteSource,
   file: string,
   fields: Readonly<Record<string, unknown>> = {},
-  envelope: Envelope = DATA_LINES
+  envelope: Envelope = DATA_LINES,
+  amountsAs: AmountsAs = 'number'
 ): AsyncGenerator<RecordBatch> {
   // Everything before the line number is the same for the whole file.
   const fixed = JSON.stringify({...fields, file_name: file});
   const head = Buffer.from(`${fixed.slice(0, -1)},"line_number":`);
   const after = Buffer.from(`}${envelope.after}`);
-  const typer = new LineTyper(file);
+  const typer = new LineTyper(file, amountsAs);
   const out = new JsonBytes();
   let yielded = false;
   for await (const batch of parseLines(input, file)) {

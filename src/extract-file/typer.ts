@@ -1,3 +1,4 @@
+import type {AmountsAs} from '../config';
 import {withContext} from '../errors';
 import {
   checkFieldCount,
@@ -8,6 +9,7 @@ import {
   LayoutId,
   LineLayout,
 } from './layouts';
+import {withAmountsAs} from './layouts/amounts';
 import {SaeVerifier} from './verify';
 
 /**
@@ -18,7 +20,11 @@ export class LineTyper {
   private layout?: FileLayout | null;
   private verifier?: SaeVerifier;
 
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    /** `amounts_as`: decimal columns as numbers or as their exact text. */
+    private readonly amountsAs: AmountsAs = 'number'
+  ) {}
 
   /**
    * The line's layout (null when unknown), after checking its field count and
@@ -31,7 +37,7 @@ export class LineTyper {
       if (!ll) return null;
       checkFieldCount(ll, values);
       this.verifier?.add(values, lineNumber);
-      return ll;
+      return withAmountsAs(ll, this.amountsAs);
     } catch (err) {
       throw withContext(err, {file: this.file, line: lineNumber});
     }

@@ -17,33 +17,7 @@ export function fileRowsSchema(): object {
     additionalProperties: true,
     required: ['definition_id', 'job_id', 'file_name', 'line_number', 'values'],
     properties: {
-      definition_id: {
-        type: 'string',
-        description: 'Id of the job’s extract definition.',
-      },
-      definition_name: {
-        type: ['null', 'string'],
-        description: 'Name of the job’s extract definition.',
-      },
-      job_id: {
-        type: 'string',
-        description: 'Id of the job that produced the file.',
-      },
-      job_stop_time: {
-        type: ['null', 'string'],
-        format: 'date-time',
-        description:
-          'When the job finished (ISO 8601 UTC): the incremental cursor.',
-      },
-      file_name: {
-        type: 'string',
-        description:
-          'The ZIP entry name, or "<job id>.txt" for a single-file body.',
-      },
-      line_number: {
-        type: 'integer',
-        description: '1-based line number in the file.',
-      },
+      ...jobFileProperties(),
       record_type: {
         type: ['null', 'string'],
         description:
@@ -61,6 +35,39 @@ export function fileRowsSchema(): object {
           'Every field of the line in order, exactly as in the file after CSV unquoting.',
       },
       ...schemaProperties(),
+    },
+  };
+}
+
+/** The fields every file-derived record starts with: its definition, job, file and line. */
+export function jobFileProperties(): Record<string, object> {
+  return {
+    definition_id: {
+      type: 'string',
+      description: 'Id of the job’s extract definition.',
+    },
+    definition_name: {
+      type: ['null', 'string'],
+      description: 'Name of the job’s extract definition.',
+    },
+    job_id: {
+      type: 'string',
+      description: 'Id of the job that produced the file.',
+    },
+    job_stop_time: {
+      type: ['null', 'string'],
+      format: 'date-time',
+      description:
+        'When the job finished (ISO 8601 UTC): the incremental cursor.',
+    },
+    file_name: {
+      type: 'string',
+      description:
+        'The ZIP entry name, or "<job id>.txt" for a single-file body.',
+    },
+    line_number: {
+      type: 'integer',
+      description: '1-based line number in the file.',
     },
   };
 }

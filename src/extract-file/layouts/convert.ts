@@ -71,6 +71,17 @@ function toNumber(raw: string): number {
   return Number(text);
 }
 
+/**
+ * `amounts_as: string`: the decimal exactly as the file writes it, without a
+ * leading `+` (or a currency symbol): `+600.1100` → `"600.1100"`. Same checks
+ * as {@link toNumber}, no float on the way.
+ */
+export function toDecimalString(raw: string): string {
+  const text = decimalText(raw);
+  if (text === undefined) throw new ConvertError('not a decimal number');
+  return text;
+}
+
 function toInteger(raw: string): number {
   const n = raw.length;
   let i = 0;

@@ -255,15 +255,18 @@ const JSON_TYPES = {
 } as const;
 
 /**
- * Every column of every layout, as JSON-schema properties for the
- * extract_file_rows stream. A name shared by several record types or layouts
+ * Every column of the given layouts and record types (default: all), as
+ * JSON-schema properties for extract_file_rows, sae_rows and prae_rows. A name shared by several record types or layouts
  * has one type (the generator refuses anything else); its description says
  * where it comes from.
  */
-export function schemaProperties(): Record<string, JsonSchemaProperty> {
+export function schemaProperties(
+  tables: readonly LayoutTable[] = LAYOUT_TABLES,
+  roles: readonly ('header' | 'detail')[] = ['header', 'detail']
+): Record<string, JsonSchemaProperty> {
   const columns = new Map<string, {type: ColumnType; sources: string[]}>();
-  for (const table of LAYOUT_TABLES) {
-    for (const rt of [table.header, table.detail]) {
+  for (const table of tables) {
+    for (const rt of roles.map((r) => table[r])) {
       for (const c of rt.columns) {
         const source = `${table.layout} ${rt.recordType} field ${c.column} "${c.field}"`;
         const known = columns.get(c.name);

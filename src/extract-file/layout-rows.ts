@@ -1,0 +1,82 @@
+import {withContext} from '../errors';
+import type {RecordBatch, RecordOptions} from './index';
+import {JsonBytes} from './json-bytes';
+import {columnsInto, LayoutId} from './layouts';
+import {ByteSource, parseLines} from './parser';
+import {openExtractFiles} from './reader';
+import {LineTyper} from './typer';
+
+/**
+ * The records of the per-layout streams (sae_rows, prae_rows): one record per
+ * DETAIL line of the wanted layouts, with the caller's fields, `file_name`,
+ * `line_number`, `layout` and the typed columns — no `record_type` (always
+ * DETAIL) and no `values`, so a record is about a third of an
+ * extract_file_rows one. Lines of other layouts, headers and unknown lines
+ * are read (and checked, as for extract_file_rows) but not written.
+ */
+
+export interface LayoutRecordOptions extends RecordOptions {
+  /** The layouts whose DETAIL lines become records. */
+  layouts: readonly LayoutId[];
+}
+
+export async function* readLayoutRecords(
+  path: string,
+  opts: LayoutRecordOptions
+): AsyncGenerator<RecordBatch> {
+  for await (const {name, stream} of openExtractFiles(path, opts)) {
+    yield* fileLayoutRecords(stream, name, opts);
+  }
+}
+
+/** Room for the line number and the `layout` member. */
+const FIXED_BYTES = 48;
+
+export async function* fileLayoutRecords(
+  input: ByteSource,
+  file: string,
+  opts: Omit<LayoutRecordOptions, 'defaultName'>
+): AsyncGenerator<RecordBatch> {
+  const fixed = JSON.stringify({...opts.fields, file_name: file});
+  const head = Buffer.from(`${fixed.slice(0, -1)},"line_number":`);
+  const after = Buffer.from(`}${opts.envelope?.after ?? '\n'}`);
+  const layoutKeys = new Map<LayoutId, string>(
+    opts.layouts.map((l) => [l, `,"layout":"${l}"`])
+  );
+  const typer = new LineTyper(file, opts.amountsAs);
+  const out = new JsonBytes();
+  let yielded = false;
+  for await (const batch of parseLines(input, file)) {
+    const before = Buffer.from(opts.envelope?.before() ?? '');
+    let count = 0;
+    for (const line of batch) {
+      const ll = typer.line(line.lineNumber, line.values);
+      const layoutKey = ll?.role === 'detail' && layoutKeys.get(ll.layout);
+      if (!ll || !layoutKey) continue;
+      out.reserve(
+        before.length +
+          head.length +
+          after.length +
+          FIXED_BYTES +
+          line.text.length +
+          ll.jsonBudget
+      );
+      out.bytes(before);
+      out.bytes(head);
+      out.ascii(String(line.lineNumber));
+      out.ascii(layoutKey);
+      try {
+        columnsInto(ll, line.values, out, line.plain);
+      } catch (err) {
+        throw withContext(err, {file, line: line.lineNumber});
+      }
+      out.reserve(after.length);
+      out.bytes(after);
+      count++;
+    }
+    yield {file, count, bytes: out.take()};
+    yielded = true;
+  }
+  typer.finish();
+  if (!yielded) yield {file, count: 0, bytes: Buffer.alloc(0)};
+}
