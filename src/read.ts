@@ -14,8 +14,14 @@ import {streamState, traceError} from './protocol/messages';
 import {Output} from './protocol/output';
 import {ConcurExtractSource} from './source';
 import {parseInputState, StreamState} from './state';
-import {ConcurStream} from './streams/base';
+import {ConcurStream, StreamEvent} from './streams/base';
 import {SyncContext} from './streams/context';
+import {
+  FileStream,
+  FileStreamRead,
+  readFileStreams,
+  TaggedEvent,
+} from './streams/file-group';
 import {startAndWaitForJobs} from './streams/start-jobs';
 
 export interface ConfiguredCatalog {
@@ -50,15 +56,17 @@ export async function runRead(
     ) {
       await startAndWaitForJobs(ctx);
     }
+    const fileReads: FileStreamRead[] = [];
     for (const {stream, incremental} of plan) {
-      await readStream(
-        stream,
-        ctx,
-        incremental,
-        incremental ? (input[stream.name] ?? {}) : {},
-        output
-      );
+      const initial = incremental ? (input[stream.name] ?? {}) : {};
+      if (stream instanceof FileStream) {
+        fileReads.push({stream, incremental, state: initial});
+      } else {
+        await readStream(stream, ctx, incremental, initial, output);
+      }
     }
+    // The file streams together: one download per job for all of them.
+    if (fileReads.length) await readEvents(ctx, fileReads, output);
   } catch (err) {
     // Definitions that failed before the fatal error are reported with it.
     await fail(output, logger, [...(ctx?.failures ?? []), err]);
@@ -119,30 +127,65 @@ async function readStream(
   initial: StreamState,
   output: Output
 ): Promise<void> {
-  ctx.logger.info(
-    `Reading stream ${stream.name} (${incremental ? 'incremental' : 'full refresh'})`
+  await readEvents(ctx, [{stream, incremental, state: initial}], output);
+}
+
+/**
+ * Streams read together (the file streams share their downloads): their
+ * events, each tagged with its stream, become RECORD and STATE messages.
+ */
+async function readEvents(
+  ctx: SyncContext,
+  reads: readonly {
+    stream: ConcurStream;
+    incremental: boolean;
+    state: StreamState;
+  }[],
+  output: Output
+): Promise<void> {
+  const progress = new Map(
+    reads.map(({stream, incremental, state}) => {
+      ctx.logger.info(
+        `Reading stream ${stream.name} (${incremental ? 'incremental' : 'full refresh'})`
+      );
+      return [stream.name, {state, count: 0, total: 0}];
+    })
   );
-  let state = initial;
-  let count = 0;
-  let total = 0;
-  for await (const ev of stream.sync(ctx, incremental, state)) {
+  const events: AsyncIterable<TaggedEvent> =
+    reads.length === 1 && !(reads[0].stream instanceof FileStream)
+      ? tag(
+          reads[0].stream.name,
+          reads[0].stream.sync(ctx, reads[0].incremental, reads[0].state)
+        )
+      : readFileStreams(ctx, reads as FileStreamRead[]);
+  for await (const {stream, event: ev} of events) {
+    const p = progress.get(stream)!;
     if ('records' in ev) {
-      await output.records(stream.name, ev.records);
-      count += ev.records.length;
-      total += ev.records.length;
+      await output.records(stream, ev.records);
+      p.count += ev.records.length;
+      p.total += ev.records.length;
     } else if ('raw' in ev) {
       await output.raw(ev.raw);
-      count += ev.count;
-      total += ev.count;
+      p.count += ev.count;
+      p.total += ev.count;
     } else {
-      state = ev.state;
-      await output.message(streamState(stream.name, state, count));
-      count = 0;
+      p.state = ev.state;
+      await output.message(streamState(stream, p.state, p.count));
+      p.count = 0;
     }
   }
   // Every stream ends with a checkpoint, also when nothing moved.
-  await output.message(streamState(stream.name, state, count));
-  ctx.logger.info(`Stream ${stream.name}: ${total} record(s)`);
+  for (const [stream, p] of progress) {
+    await output.message(streamState(stream, p.state, p.count));
+    ctx.logger.info(`Stream ${stream}: ${p.total} record(s)`);
+  }
+}
+
+async function* tag(
+  stream: string,
+  events: AsyncIterable<StreamEvent>
+): AsyncGenerator<TaggedEvent> {
+  for await (const event of events) yield {stream, event};
 }
 
 /** The configured streams in dependency order, with their effective sync mode. */

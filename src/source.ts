@@ -3,6 +3,7 @@ import VError from 'verror';
 import {AirbyteSourceBase, AirbyteSpec, AirbyteStreamBase} from './cdk';
 import {ConcurClient} from './concur/client';
 import {
+  AmountsAs,
   ConcurConfig,
   resolveConfig,
   ResolvedConfig,
@@ -16,13 +17,21 @@ import {ConcurStream} from './streams/base';
 import {selectDefinitions} from './streams/context';
 import {ExtractDefinitions} from './streams/definitions';
 import {ExtractFileRows} from './streams/file-rows';
+import {ExtractFiles} from './streams/files';
 import {ExtractJobs} from './streams/jobs';
+import {LayoutRows} from './streams/layout-rows';
 
-const STREAMS: ConcurStream[] = [
-  new ExtractDefinitions(),
-  new ExtractJobs(),
-  new ExtractFileRows(),
-];
+/** The streams, in the order a sync reads them; file streams' schemas follow `amounts_as`. */
+function createStreams(amountsAs: AmountsAs = 'number'): ConcurStream[] {
+  return [
+    new ExtractDefinitions(),
+    new ExtractJobs(),
+    new ExtractFileRows(amountsAs),
+    new LayoutRows('sae_rows', amountsAs),
+    new LayoutRows('prae_rows', amountsAs),
+    new ExtractFiles(amountsAs),
+  ];
+}
 
 /** The SAP Concur Extract source: spec, check and the stream list (reading: see read.ts). */
 export class ConcurExtractSource extends AirbyteSourceBase<ConcurConfig> {
@@ -77,7 +86,8 @@ export class ConcurExtractSource extends AirbyteSourceBase<ConcurConfig> {
   }
 
   /** The CDK's discover calls asAirbyteStream() on these; reading goes through read.ts. */
-  streams(): ConcurStream[] & AirbyteStreamBase[] {
-    return STREAMS as ConcurStream[] & AirbyteStreamBase[];
+  streams(config?: ConcurConfig): ConcurStream[] & AirbyteStreamBase[] {
+    const amountsAs = config?.amounts_as === 'string' ? 'string' : 'number';
+    return createStreams(amountsAs) as ConcurStream[] & AirbyteStreamBase[];
   }
 }

@@ -18,7 +18,7 @@ describe('discover (bin/main discover)', () => {
     streams = catalogs[0].catalog.streams;
   });
 
-  test('three streams with their keys, cursors and sync modes', () => {
+  test('six streams with their keys, cursors and sync modes', () => {
     const summary = streams.map((s) => ({
       name: s.name,
       modes: s.supported_sync_modes,
@@ -38,10 +38,16 @@ describe('discover (bin/main discover)', () => {
         pk: [['id']],
         cursor: ['stop_time'],
       },
-      {
-        name: 'extract_file_rows',
+      ...['extract_file_rows', 'sae_rows', 'prae_rows'].map((name) => ({
+        name,
         modes: ['full_refresh', 'incremental'],
         pk: [['job_id'], ['file_name'], ['line_number']],
+        cursor: ['job_stop_time'],
+      })),
+      {
+        name: 'extract_files',
+        modes: ['full_refresh', 'incremental'],
+        pk: [['job_id'], ['file_name']],
         cursor: ['job_stop_time'],
       },
     ]);
@@ -62,5 +68,60 @@ describe('discover (bin/main discover)', () => {
     expect(props.sequence_number.type).toContain('integer');
     expect(props.report_key.type).toContain('string');
     expect(props.values.type).toContain('array');
+  });
+
+  test('amounts_as: string declares every decimal column of the typed streams a string', async () => {
+    const files = tempFiles({
+      config: {
+        credentials: {auth_type: 'access_token', access_token: 'x-token'},
+        amounts_as: 'string',
+      },
+    });
+    const res = await runCli(['discover', '--config', files.config]);
+    expect(res.code).toBe(0);
+    const byName = new Map<string, any>(
+      byType(res.messages, 'CATALOG')[0].catalog.streams.map((s: any) => [
+        s.name,
+        s.json_schema.properties,
+      ])
+    );
+    for (const name of ['extract_file_rows', 'sae_rows', 'prae_rows']) {
+      expect(byName.get(name).journal_amount.type).toEqual(['null', 'string']);
+    }
+    // Integers and dates keep their types.
+    expect(byName.get('sae_rows').batch_date.format).toBe('date');
+    expect(byName.get('sae_rows').sequence_number.type).toEqual([
+      'null',
+      'integer',
+    ]);
+    expect(
+      byName.get('extract_files').detail_journal_amount_total.type
+    ).toEqual(['null', 'string']);
+    const all = [...byName.values()].flatMap((p) => Object.values(p) as any[]);
+    expect(
+      all.filter((p) => ([] as string[]).concat(p.type).includes('number'))
+    ).toEqual([]);
+  });
+
+  test('sae_rows and prae_rows declare only their layout columns, without values', () => {
+    const props = (name: string) =>
+      streams.find((s) => s.name === name).json_schema.properties;
+    expect(props('sae_rows').values).toBeUndefined();
+    expect(props('sae_rows').journal_account_code).toBeDefined();
+    expect(props('sae_rows').request_key).toBeUndefined(); // a PRAE column
+    expect(props('prae_rows').request_key).toBeDefined();
+    expect(props('prae_rows').cash_advance_key).toBeUndefined(); // an SAE column
+    // Same names and types as in extract_file_rows.
+    const raw = props('extract_file_rows');
+    for (const name of ['sae_rows', 'prae_rows']) {
+      for (const [col, p] of Object.entries<any>(props(name))) {
+        if (col === 'layout') continue;
+        expect({col, type: p.type, format: p.format}).toEqual({
+          col,
+          type: raw[col].type,
+          format: raw[col].format,
+        });
+      }
+    }
   });
 });

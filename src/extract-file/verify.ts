@@ -113,7 +113,7 @@ function rescale(d: Decimal, scale: number): bigint {
   return d.units * 10n ** BigInt(scale - d.scale);
 }
 
-function addDecimals(a: Decimal, b: Decimal): Decimal {
+export function addDecimals(a: Decimal, b: Decimal): Decimal {
   if (a.scale === b.scale) return {units: a.units + b.units, scale: a.scale};
   const scale = Math.max(a.scale, b.scale);
   return {units: rescale(a, scale) + rescale(b, scale), scale};

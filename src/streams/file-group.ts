@@ -1,0 +1,223 @@
+import {promises as fs} from 'fs';
+import path from 'path';
+
+import {Definition, Job} from '../concur/types';
+import {AmountsAs} from '../config';
+import {withContext} from '../errors';
+import {schemaWithAmountsAs} from '../extract-file';
+import {checkExtractFiles, FileLedger} from '../extract-file/ledger';
+import {StreamState} from '../state';
+import {ConcurStream, StreamEvent} from './base';
+import {SyncContext} from './context';
+import {advance, compareTimes, jobsToEmit} from './cursor';
+import {listJobs} from './job-window';
+import {formatBytes, startProgress} from './progress';
+
+/**
+ * The file-derived streams (extract_file_rows, sae_rows, prae_rows,
+ * extract_files) read together: per definition, each selected stream keeps
+ * its own cursor, and each job that at least one of them still needs is
+ * downloaded once, checked once (the ledger pass), and handed to every stream
+ * that needs it — so a stream added later starts from the beginning of
+ * Concur's job window while the others go on from their cursors.
+ *
+ * Per job: the check pass; if every file passed, the rows of each row stream
+ * and its checkpoint; then the ledger's records and its checkpoint (the
+ * ledger records a failed file too). A job with a failed file emits no row
+ * and stops its definition there for the row streams (as a failed download
+ * does for all of them); the other definitions go on.
+ */
+
+/** A downloaded, checked job body, as each stream gets it. */
+export interface JobBody {
+  def: Definition;
+  job: Job;
+  /** The body on disk (a text file or a ZIP). */
+  path: string;
+  /** The name of a body that is not a ZIP. */
+  defaultName: string;
+  /** definition_id, definition_name, job_id, job_stop_time: the front of every record. */
+  fields: Readonly<Record<string, unknown>>;
+  /** The check pass, one entry per file. */
+  files: FileLedger[];
+  /** Every file passed its checks: the row streams may emit. */
+  released: boolean;
+}
+
+/** Records of one job: RECORD lines already written, or objects to write. */
+export type JobRecords = {raw: Buffer; count: number} | {records: object[]};
+
+/** A stream whose records come from the files of Completed jobs. */
+export abstract class FileStream extends ConcurStream {
+  /** `amounts_as` of the configuration: the discovered schema declares decimals accordingly. */
+  constructor(protected readonly amountsAs: AmountsAs = 'number') {
+    super();
+  }
+  override getJsonSchema(): Record<string, any> {
+    return schemaWithAmountsAs(
+      super.getJsonSchema() as {properties: Record<string, any>},
+      this.amountsAs
+    );
+  }
+  override get cursorField(): string[] {
+    return ['job_stop_time'];
+  }
+  /** The ledger records even a job whose files failed; row streams emit only released jobs. */
+  get isLedger(): boolean {
+    return false;
+  }
+
+  /** The stream's records of one job (RECORD lines, ready to write). */
+  abstract jobRecords(
+    ctx: SyncContext,
+    body: JobBody
+  ): AsyncGenerator<JobRecords>;
+
+  /** Read alone (the read loop groups file streams with {@link readFileStreams}). */
+  async *sync(
+    ctx: SyncContext,
+    incremental: boolean,
+    state: StreamState
+  ): AsyncGenerator<StreamEvent> {
+    for await (const {event} of readFileStreams(ctx, [
+      {stream: this, incremental, state},
+    ])) {
+      yield event;
+    }
+  }
+}
+
+export interface FileStreamRead {
+  stream: FileStream;
+  incremental: boolean;
+  /** The stream's input state (per definition). */
+  state: StreamState;
+}
+
+export interface TaggedEvent {
+  stream: string;
+  event: StreamEvent;
+}
+
+export async function* readFileStreams(
+  ctx: SyncContext,
+  reads: readonly FileStreamRead[]
+): AsyncGenerator<TaggedEvent> {
+  // The ledger after the row streams: it records what they emitted.
+  const members = [...reads].sort(
+    (a, b) => Number(a.stream.isLedger) - Number(b.stream.isLedger)
+  );
+  const states = members.map((m) => (m.incremental ? m.state : {}));
+  for (const def of await ctx.definitions()) {
+    try {
+      const cursors = members.map((m, i) =>
+        m.incremental ? states[i][def.id] : undefined
+      );
+      const oldest = cursors.reduce((a, c) =>
+        !a || !c ? undefined : compareTimes(a.cursor, c.cursor) <= 0 ? a : c
+      );
+      const completed = (await listJobs(ctx, def, oldest)).filter(
+        (j) => j.status === 'Completed'
+      );
+      const wanted = cursors.map(
+        (c) => new Set(jobsToEmit(completed, c, ctx.config.startDate))
+      );
+      for (const job of jobsToEmit(completed, undefined, undefined)) {
+        const needing = members.filter((_, i) => wanted[i].has(job));
+        if (needing.length === 0) continue;
+        const body = await downloadJob(ctx, def, job);
+        let failure: unknown;
+        try {
+          for (const m of needing) {
+            const i = members.indexOf(m);
+            if (!m.stream.isLedger && !body.released) continue;
+            try {
+              for await (const ev of m.stream.jobRecords(ctx, body)) {
+                yield {stream: m.stream.name, event: ev};
+              }
+            } catch (err) {
+              // A row writer refused a line the check pass let through (a typed value): the file failed.
+              failure = withContext(err, {job: job.id});
+              markFailed(body, failure);
+              continue;
+            }
+            if (m.incremental) {
+              cursors[i] = advance(cursors[i], job);
+              states[i] = {...states[i], [def.id]: cursors[i]};
+              yield {stream: m.stream.name, event: {state: states[i]}};
+            }
+          }
+        } finally {
+          await fs.rm(body.path, {force: true});
+        }
+        logJob(ctx, body);
+        const failed = body.files.find((f) => f.error);
+        if (failure || failed) {
+          throw failure ?? withContext(failed?.error, {job: job.id});
+        }
+      }
+    } catch (err) {
+      ctx.fail(err, def);
+    }
+  }
+}
+
+async function downloadJob(
+  ctx: SyncContext,
+  def: Definition,
+  job: Job
+): Promise<JobBody> {
+  const file = path.join(ctx.workDir, `${def.id}-${job.id}.body`);
+  let bytes = 0;
+  const progress = startProgress(
+    ctx.logger,
+    (s) =>
+      `Definition "${def.name}", job ${job.id}: downloading, ${formatBytes(bytes)} read in ${s}s`
+  );
+  try {
+    await ctx.client.downloadFile(job, file, (n) => (bytes = n));
+  } finally {
+    progress.stop();
+  }
+  const defaultName = `${job.id}.txt`;
+  const files = await checkExtractFiles(file, {
+    defaultName,
+    maxUnzippedBytes: ctx.config.maxUnzippedBytes,
+    amountsAs: ctx.config.amountsAs,
+  });
+  return {
+    def,
+    job,
+    path: file,
+    defaultName,
+    fields: {
+      definition_id: def.id,
+      definition_name: def.name,
+      job_id: job.id,
+      job_stop_time: job.stopTime,
+    },
+    files,
+    released: files.every((f) => f.verification !== 'failed'),
+  };
+}
+
+function markFailed(body: JobBody, err: unknown): void {
+  const e = withContext(err, {});
+  const f =
+    body.files.find((x) => x.file_name === e.context.file) ?? body.files[0];
+  if (f && !f.error) {
+    f.verification = 'failed';
+    f.error = e;
+  }
+  body.released = false;
+}
+
+function logJob(ctx: SyncContext, {def, job, files}: JobBody): void {
+  const size = files.reduce((n, f) => n + (f.size_bytes ?? 0), 0);
+  const each = files.map(
+    (f) => `${f.file_name}: ${f.line_count ?? '?'} lines, ${f.verification}`
+  );
+  ctx.logger.info(
+    `Definition "${def.name}", job ${job.id} (${formatBytes(size)}): ${each.join('; ') || 'no files'}`
+  );
+}
