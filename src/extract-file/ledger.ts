@@ -1,8 +1,9 @@
 import {createHash} from 'crypto';
+import {createReadStream} from 'fs';
 import {Readable} from 'stream';
 
-import type {AmountsAs} from '../config';
-import {ConnectorError, describeError, withContext} from '../errors';
+import {withContext} from '../errors';
+import type {FileCheck} from './check';
 import {LayoutId, LineLayout} from './layouts';
 import {decimalText} from './layouts/convert';
 import {parseLines} from './parser';
@@ -20,71 +21,51 @@ import {addDecimals, Decimal, formatDecimal, parseDecimal} from './verify';
  * streams: a job whose files do not all pass emits no row.
  */
 
-export type Verification = 'verified' | 'unverifiable' | 'failed';
-
-export interface FileLedger {
-  file_name: string;
-  layout: LayoutId | null;
-  size_bytes: number | null;
-  sha256: string | null;
-  line_count: number | null;
-  header_record_count: number | null;
-  header_journal_amount_total: number | string | null;
-  header_batch_id: number | null;
-  header_batch_date: string | null;
-  detail_line_count: number | null;
-  detail_journal_amount_total: number | string | null;
-  verification: Verification;
-  /** The failure, when verification is `failed` (with its file and line). */
-  error: ConnectorError | null;
-}
+export type {FileCheck, Verification} from './check';
 
 const LF = 0x0a;
 
 export async function checkExtractFiles(
   path: string,
-  opts: OpenOptions & {amountsAs?: AmountsAs}
-): Promise<FileLedger[]> {
-  const files: FileLedger[] = [];
+  opts: OpenOptions
+): Promise<FileCheck[]> {
+  const files: FileCheck[] = [];
   let current: string | undefined;
   try {
     for await (const {name, stream} of openExtractFiles(path, opts)) {
       current = name;
-      files.push(await checkFile(stream, name, opts.amountsAs ?? 'number'));
+      files.push(await checkFile(stream, name));
       current = undefined;
     }
   } catch (err) {
-    // The archive itself (or an entry before it was read) is unreadable.
+    // The archive itself (or an entry before it was read) is unreadable:
+    // the ledger shows the body as served.
     const e = withContext(err, {});
     const name = e.context.file ?? current ?? opts.defaultName;
-    files.push({...empty(name), verification: 'failed', error: e});
+    const body = await checkFile(createReadStream(path), name);
+    files.push({...body, verification: 'failed', error: e});
   }
   return files;
 }
 
-function empty(file: string): FileLedger {
+function empty(file: string): FileCheck {
   return {
-    file_name: file,
+    file,
     layout: null,
-    size_bytes: null,
-    sha256: null,
-    line_count: null,
+    size_bytes: 0,
+    sha256: '',
+    line_count: 0,
     header_record_count: null,
     header_journal_amount_total: null,
     header_batch_id: null,
     header_batch_date: null,
-    detail_line_count: null,
+    detail_line_count: 0,
     detail_journal_amount_total: null,
     verification: 'unverifiable',
-    error: null,
   };
 }
 
-async function checkFile(
-  stream: Readable,
-  file: string,
-  amountsAs: AmountsAs
-): Promise<FileLedger> {
+async function checkFile(stream: Readable, file: string): Promise<FileCheck> {
   const out = empty(file);
   const hash = createHash('sha256');
   let size = 0;
@@ -107,7 +88,7 @@ async function checkFile(
   async function* counted(): AsyncGenerator<Buffer> {
     for (let c = await next(); c; c = await next()) yield c;
   }
-  const typer = new LineTyper(file, amountsAs);
+  const typer = new LineTyper(file);
   let details = 0;
   let total: Decimal | undefined;
   let amountIndex: number | undefined;
@@ -118,7 +99,7 @@ async function checkFile(
         if (!ll) continue;
         out.layout = ll.layout;
         if (ll.role === 'header') {
-          if (details === 0) header(out, ll, values, amountsAs);
+          if (details === 0) header(out, ll, values);
           continue;
         }
         details++;
@@ -143,19 +124,20 @@ async function checkFile(
   out.line_count = lfs + (size > 0 && last !== LF ? 1 : 0);
   if (out.layout) {
     out.detail_line_count = details;
-    const text = total ? formatDecimal(total) : amountIndex === -1 ? null : '0';
-    out.detail_journal_amount_total =
-      text === null ? null : amountsAs === 'string' ? text : Number(text);
+    out.detail_journal_amount_total = total
+      ? formatDecimal(total)
+      : amountIndex === -1
+        ? null
+        : '0';
   }
   return out;
 }
 
 /** The header's declared fields, as the header columns type them. */
 function header(
-  out: FileLedger,
+  out: FileCheck,
   ll: LineLayout,
-  values: readonly string[],
-  amountsAs: AmountsAs
+  values: readonly string[]
 ): void {
   const raw = (name: string): string | undefined => {
     const i = ll.names.indexOf(name);
@@ -168,21 +150,11 @@ function header(
   out.header_batch_id = int(raw('batch_id'));
   const date = raw('batch_date');
   out.header_batch_date = date ? date.replace(/\//g, '-') : null;
-  const totalText = decimalText(raw('journal_amount_total') ?? '');
   out.header_journal_amount_total =
-    totalText === undefined
-      ? null
-      : amountsAs === 'string'
-        ? totalText
-        : Number(totalText);
+    decimalText(raw('journal_amount_total') ?? '') ?? null;
 }
 
 function journalAmountIndex(ll: LineLayout): number {
   const i = ll.names.indexOf('journal_amount');
   return i === -1 ? -1 : ll.indexes[i];
-}
-
-/** The human message of a failed file, for the ledger's `error`. */
-export function ledgerError(f: FileLedger): string | null {
-  return f.error ? describeError(f.error) : null;
 }

@@ -5,7 +5,7 @@ import {Definition, Job} from '../concur/types';
 import {AmountsAs} from '../config';
 import {withContext} from '../errors';
 import {schemaWithAmountsAs} from '../extract-file';
-import {checkExtractFiles, FileLedger} from '../extract-file/ledger';
+import {checkExtractFiles, FileCheck} from '../extract-file/ledger';
 import {StreamState} from '../state';
 import {ConcurStream, StreamEvent} from './base';
 import {SyncContext} from './context';
@@ -39,7 +39,7 @@ export interface JobBody {
   /** definition_id, definition_name, job_id, job_stop_time: the front of every record. */
   fields: Readonly<Record<string, unknown>>;
   /** The check pass, one entry per file. */
-  files: FileLedger[];
+  files: FileCheck[];
   /** Every file passed its checks: the row streams may emit. */
   released: boolean;
 }
@@ -183,7 +183,6 @@ async function downloadJob(
   const files = await checkExtractFiles(file, {
     defaultName,
     maxUnzippedBytes: ctx.config.maxUnzippedBytes,
-    amountsAs: ctx.config.amountsAs,
   });
   return {
     def,
@@ -203,8 +202,7 @@ async function downloadJob(
 
 function markFailed(body: JobBody, err: unknown): void {
   const e = withContext(err, {});
-  const f =
-    body.files.find((x) => x.file_name === e.context.file) ?? body.files[0];
+  const f = body.files.find((x) => x.file === e.context.file) ?? body.files[0];
   if (f && !f.error) {
     f.verification = 'failed';
     f.error = e;
@@ -213,9 +211,9 @@ function markFailed(body: JobBody, err: unknown): void {
 }
 
 function logJob(ctx: SyncContext, {def, job, files}: JobBody): void {
-  const size = files.reduce((n, f) => n + (f.size_bytes ?? 0), 0);
+  const size = files.reduce((n, f) => n + f.size_bytes, 0);
   const each = files.map(
-    (f) => `${f.file_name}: ${f.line_count ?? '?'} lines, ${f.verification}`
+    (f) => `${f.file}: ${f.line_count} lines, ${f.verification}`
   );
   ctx.logger.info(
     `Definition "${def.name}", job ${job.id} (${formatBytes(size)}): ${each.join('; ') || 'no files'}`

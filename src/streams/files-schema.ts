@@ -72,7 +72,7 @@ export function filesSchema(): object {
       ),
       detail_line_count: nullable(
         'integer',
-        'DETAIL lines in the file (null for a file of no recognised layout).'
+        'DETAIL lines in the file (0 for a file of no recognised layout).'
       ),
       detail_journal_amount_total: nullable(
         'number',

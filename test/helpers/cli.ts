@@ -136,6 +136,15 @@ export function catalog(
       pk: [['job_id'], ['file_name'], ['line_number']],
       cursor: ['job_stop_time'],
     },
+    sae_rows: {
+      pk: [['job_id'], ['file_name'], ['line_number']],
+      cursor: ['job_stop_time'],
+    },
+    prae_rows: {
+      pk: [['job_id'], ['file_name'], ['line_number']],
+      cursor: ['job_stop_time'],
+    },
+    extract_files: {pk: [['job_id'], ['file_name']], cursor: ['job_stop_time']},
   };
   return {
     streams: Object.entries(streams).map(([name, mode]) => ({
