@@ -103,7 +103,9 @@ function readAll(
 
 /** An extract_file_rows record as the per-layout streams write it: no record_type, no values. */
 function asLayoutRow(r: any): any {
-  const {record_type: _type, values: _values, ...rest} = r;
+  const rest = {...r};
+  delete rest.record_type;
+  delete rest.values;
   return rest;
 }
 

@@ -4,7 +4,7 @@ import {Readable} from 'stream';
 
 import {withContext} from '../errors';
 import type {FileCheck} from './check';
-import {LayoutId, LineLayout} from './layouts';
+import {LineLayout} from './layouts';
 import {decimalText} from './layouts/convert';
 import {parseLines} from './parser';
 import {openExtractFiles, OpenOptions} from './reader';
