@@ -31,9 +31,11 @@ export interface ConcurConfig {
   start_date?: string;
   start_new_jobs?: boolean;
   job_wait_timeout_minutes?: number;
+  file_encoding?: string;
+  invalid_file_handling?: string;
   /** Hidden: upper bound on the expanded size of one ZIP body, in MB. */
   max_unzipped_mb?: number;
-  amounts_as?: AmountsAs;
+  amounts_as?: string;
   [key: string]: unknown;
 }
 
@@ -47,17 +49,25 @@ export interface ResolvedConfig {
   startDate?: Date;
   startNewJobs: boolean;
   jobWaitTimeoutMs: number;
+  /** How extract files are decoded. */
+  fileEncoding: FileEncoding;
+  /** What a file that fails its checks does to the sync. */
+  invalidFileHandling: InvalidFileHandling;
   maxUnzippedBytes: number;
   amountsAs: AmountsAs;
 }
 
+export const FILE_ENCODINGS = ['utf-8', 'windows-1252', 'iso-8859-1'] as const;
+export type FileEncoding = (typeof FILE_ENCODINGS)[number];
+export const INVALID_FILE_HANDLINGS = ['fail', 'skip'] as const;
+export type InvalidFileHandling = (typeof INVALID_FILE_HANDLINGS)[number];
 /**
  * How decimal (amount) columns are written: JSON numbers, or the exact decimal
  * text of the file without a leading `+` (declared `string`), for warehouses
  * that would land JSON numbers as floats.
  */
-export type AmountsAs = 'number' | 'string';
-export const AMOUNTS_AS: readonly AmountsAs[] = ['number', 'string'];
+export const AMOUNTS_AS = ['number', 'string'] as const;
+export type AmountsAs = (typeof AMOUNTS_AS)[number];
 
 /** Contract default for `oauth_base_url` (concur-extract-api.md §3.2). */
 export const DEFAULT_OAUTH_BASE_URL = 'https://us.api.concursolutions.com';
@@ -111,14 +121,18 @@ export function resolveConfig(config: ConcurConfig): ResolvedConfig {
       `max_unzipped_mb must be a positive number, got ${JSON.stringify(maxMb)}.`
     );
   }
-  const amountsAs = config.amounts_as ?? 'number';
-  if (!AMOUNTS_AS.includes(amountsAs)) {
-    throw new ConfigError(
-      `amounts_as must be one of ${AMOUNTS_AS.map((a) => `"${a}"`).join(', ')}, got ${JSON.stringify(amountsAs)}.`
-    );
-  }
   return {
     credentials,
+    fileEncoding: oneOf(
+      'file_encoding',
+      config.file_encoding ?? 'utf-8',
+      FILE_ENCODINGS
+    ),
+    invalidFileHandling: oneOf(
+      'invalid_file_handling',
+      config.invalid_file_handling ?? 'fail',
+      INVALID_FILE_HANDLINGS
+    ),
     oauthBaseUrl,
     apiBaseUrl,
     definitions,
@@ -126,8 +140,19 @@ export function resolveConfig(config: ConcurConfig): ResolvedConfig {
     startNewJobs: config.start_new_jobs === true,
     jobWaitTimeoutMs: minutes * 60_000,
     maxUnzippedBytes: Math.round(maxMb * 1024 * 1024),
-    amountsAs,
+    amountsAs: oneOf('amounts_as', config.amounts_as ?? 'number', AMOUNTS_AS),
   };
+}
+
+function oneOf<T extends string>(
+  name: string,
+  value: unknown,
+  allowed: readonly T[]
+): T {
+  if (allowed.includes(value as T)) return value as T;
+  throw new ConfigError(
+    `${name} must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${JSON.stringify(value)}.`
+  );
 }
 
 function checkCredentials(c: unknown): Credentials {

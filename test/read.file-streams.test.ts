@@ -205,7 +205,7 @@ describe('sae_rows, prae_rows and extract_files (bin/main read)', () => {
     });
     expect(ledger[3]).toMatchObject({
       layout: 'prae',
-      detail_line_count: 4,
+      line_count: 5,
       verification: 'unverifiable',
       rows_emitted: true,
     });
@@ -259,9 +259,6 @@ describe('sae_rows, prae_rows and extract_files (bin/main read)', () => {
     expect(ledger[2].error).toMatch(
       /off\.txt.*header says 2 records totalling/
     );
-    expect(ledger[2].detail_journal_amount_total).not.toBe(
-      ledger[2].header_journal_amount_total
-    );
     // The row streams stay before the failed job; the ledger, which recorded it, moves past it.
     const cursor = (s: string) =>
       nextState(res.messages).find(
@@ -270,6 +267,49 @@ describe('sae_rows, prae_rows and extract_files (bin/main read)', () => {
     expect(cursor('sae_rows')).toEqual(['good$1']);
     expect(cursor('extract_file_rows')).toEqual(['good$1']);
     expect(cursor('extract_files')).toEqual(['bad$2']);
+  });
+
+  test('invalid_file_handling skip: the failed file is in the ledger, the others are emitted, every cursor moves on', async () => {
+    sim = await startSimulator(
+      baseScenario([
+        {
+          id: SAE_DEF,
+          name: 'SAE',
+          jobs: [
+            job('mixed$1', 1, {
+              zip: [
+                {name: 'ok.txt', file: {sae_v3: {details: 2, seed: 6}}},
+                {
+                  name: 'off.txt',
+                  file: {sae_v3: {details: 2, seed: 7, bad_header_count: true}},
+                },
+              ],
+            }),
+          ],
+        },
+      ])
+    );
+    const res = await readAll(sim, FILE_STREAMS, 'incremental', {
+      config: {invalid_file_handling: 'skip'},
+    });
+    expect(res.code).toBe(0);
+    expect([
+      ...new Set(records(res.messages, 'sae_rows').map((r) => r.file_name)),
+    ]).toEqual(['ok.txt']);
+    const ledger = records(res.messages, 'extract_files');
+    expect(
+      ledger.map((f) => [f.file_name, f.verification, f.rows_emitted])
+    ).toEqual([
+      ['ok.txt', 'verified', true],
+      ['off.txt', 'failed', false],
+    ]);
+    expect(ledger[1].error).toMatch(/off\.txt/);
+    for (const s of FILE_STREAMS) {
+      expect(
+        states(res.messages, s).at(-1).state.stream.stream_state[SAE_DEF]
+          .ids_at_cursor
+      ).toEqual(['mixed$1']);
+    }
   });
 
   test('a stream added later starts from the beginning while the others continue from their cursors', async () => {

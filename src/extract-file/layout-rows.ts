@@ -1,9 +1,8 @@
 import {withContext} from '../errors';
-import type {RecordBatch, RecordOptions} from './index';
+import {passedFiles, RecordBatch, RecordOptions} from './index';
 import {JsonBytes} from './json-bytes';
 import {columnsInto, LayoutId} from './layouts';
 import {ByteSource, parseLines} from './parser';
-import {openExtractFiles} from './reader';
 import {LineTyper} from './typer';
 
 /**
@@ -24,18 +23,23 @@ export async function* readLayoutRecords(
   path: string,
   opts: LayoutRecordOptions
 ): AsyncGenerator<RecordBatch> {
-  for await (const {name, stream} of openExtractFiles(path, opts)) {
-    yield* fileLayoutRecords(stream, name, opts);
+  for await (const {file, layout, text} of passedFiles(path, opts)) {
+    yield* fileLayoutRecords(text, file, layout, opts);
   }
 }
 
 /** Room for the line number and the `layout` member. */
 const FIXED_BYTES = 48;
 
+/** The records of one file (UTF-8 text), in the layout its check decided. */
 export async function* fileLayoutRecords(
   input: ByteSource,
   file: string,
-  opts: Omit<LayoutRecordOptions, 'defaultName'>
+  layout: LayoutId | null,
+  opts: Pick<
+    LayoutRecordOptions,
+    'layouts' | 'fields' | 'envelope' | 'amountsAs'
+  >
 ): AsyncGenerator<RecordBatch> {
   const fixed = JSON.stringify({...opts.fields, file_name: file});
   const head = Buffer.from(`${fixed.slice(0, -1)},"line_number":`);
@@ -43,7 +47,7 @@ export async function* fileLayoutRecords(
   const layoutKeys = new Map<LayoutId, string>(
     opts.layouts.map((l) => [l, `,"layout":"${l}"`])
   );
-  const typer = new LineTyper(file, opts.amountsAs);
+  const typer = new LineTyper(file, layout, opts.amountsAs);
   const out = new JsonBytes();
   let yielded = false;
   for await (const batch of parseLines(input, file)) {
@@ -77,6 +81,5 @@ export async function* fileLayoutRecords(
     yield {file, count, bytes: out.take()};
     yielded = true;
   }
-  typer.finish();
   if (!yielded) yield {file, count: 0, bytes: Buffer.alloc(0)};
 }

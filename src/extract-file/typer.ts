@@ -4,43 +4,42 @@ import {
   checkFieldCount,
   Columns,
   columnsFor,
-  detectLayout,
   FileLayout,
+  fileLayoutOf,
   LayoutId,
   LineLayout,
 } from './layouts';
 import {withAmountsAs} from './layouts/amounts';
-import {SaeVerifier} from './verify';
 
 /**
- * Per file: the layout (decided on the first line, per line only by record
- * type), the typed columns of each line, and the SAE header check.
+ * Per file, in the emitting pass: the line layout of each line (by record
+ * type, in the layout the file's first pass decided: check.ts) and its typed
+ * columns. The first pass has already checked every line of the file (widths,
+ * values, the SAE header); the field count is checked again here because the
+ * writers rely on it.
  */
 export class LineTyper {
-  private layout?: FileLayout | null;
-  private verifier?: SaeVerifier;
+  private readonly layout?: FileLayout;
 
   constructor(
     private readonly file: string,
+    layout: LayoutId | null,
     /** `amounts_as`: decimal columns as numbers or as their exact text. */
     private readonly amountsAs: AmountsAs = 'number'
-  ) {}
+  ) {
+    this.layout = layout ? fileLayoutOf(layout) : undefined;
+  }
 
-  /**
-   * The line's layout (null when unknown), after checking its field count and
-   * feeding the SAE header check. Errors carry the file and line.
-   */
+  /** The line's layout (null when unknown), after checking its field count. Errors carry the file and line. */
   line(lineNumber: number, values: string[]): LineLayout | null {
+    const ll = this.layout?.lineLayout(values);
+    if (!ll) return null;
     try {
-      if (this.layout === undefined) this.start(values);
-      const ll = this.layout?.lineLayout(values[0]);
-      if (!ll) return null;
       checkFieldCount(ll, values);
-      this.verifier?.add(values, lineNumber);
-      return withAmountsAs(ll, this.amountsAs);
     } catch (err) {
       throw withContext(err, {file: this.file, line: lineNumber});
     }
+    return withAmountsAs(ll, this.amountsAs);
   }
 
   /** Writes the line's columns into `into`; returns the line's layout. */
@@ -53,18 +52,6 @@ export class LineTyper {
       throw withContext(err, {file: this.file, line: lineNumber});
     }
     return ll.layout;
-  }
-
-  /** After the file's last line: throws if the SAE header does not match the file. */
-  finish(): void {
-    this.verifier?.finish();
-  }
-
-  private start(firstValues: string[]): void {
-    this.layout = detectLayout(firstValues);
-    if (this.layout?.layout === 'sae_v3') {
-      this.verifier = new SaeVerifier(this.file);
-    }
   }
 }
 

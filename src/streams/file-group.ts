@@ -5,11 +5,12 @@ import {Definition, Job} from '../concur/types';
 import {AmountsAs} from '../config';
 import {withContext} from '../errors';
 import {schemaWithAmountsAs} from '../extract-file';
-import {checkExtractFiles, FileCheck} from '../extract-file/ledger';
+import {checkExtractFiles, FileCheck} from '../extract-file';
 import {StreamState} from '../state';
 import {ConcurStream, StreamEvent} from './base';
 import {SyncContext} from './context';
 import {advance, compareTimes, jobsToEmit} from './cursor';
+import {filesToEmit} from './file-checks';
 import {listJobs} from './job-window';
 import {formatBytes, startProgress} from './progress';
 
@@ -40,7 +41,10 @@ export interface JobBody {
   fields: Readonly<Record<string, unknown>>;
   /** The check pass, one entry per file. */
   files: FileCheck[];
-  /** Every file passed its checks: the row streams may emit. */
+  /**
+   * The row streams may emit the files that passed: false when a failed file
+   * refuses the whole job (invalid_file_handling `fail`).
+   */
   released: boolean;
 }
 
@@ -126,7 +130,14 @@ export async function* readFileStreams(
         const needing = members.filter((_, i) => wanted[i].has(job));
         if (needing.length === 0) continue;
         const body = await downloadJob(ctx, def, job);
+        // invalid_file_handling: `fail` refuses the job (no row), `skip` withholds the failed files.
         let failure: unknown;
+        try {
+          filesToEmit(ctx, def, job, body.files);
+        } catch (err) {
+          failure = err;
+          body.released = false;
+        }
         try {
           for (const m of needing) {
             const i = members.indexOf(m);
@@ -151,10 +162,7 @@ export async function* readFileStreams(
           await fs.rm(body.path, {force: true});
         }
         logJob(ctx, body);
-        const failed = body.files.find((f) => f.error);
-        if (failure || failed) {
-          throw failure ?? withContext(failed?.error, {job: job.id});
-        }
+        if (failure) throw withContext(failure, {job: job.id});
       }
     } catch (err) {
       ctx.fail(err, def);
@@ -183,6 +191,7 @@ async function downloadJob(
   const files = await checkExtractFiles(file, {
     defaultName,
     maxUnzippedBytes: ctx.config.maxUnzippedBytes,
+    encoding: ctx.config.fileEncoding,
   });
   return {
     def,
@@ -196,7 +205,7 @@ async function downloadJob(
       job_stop_time: job.stopTime,
     },
     files,
-    released: files.every((f) => f.verification !== 'failed'),
+    released: true,
   };
 }
 

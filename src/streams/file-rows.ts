@@ -1,5 +1,5 @@
 import {withContext} from '../errors';
-import {readExtractRecords} from '../extract-file';
+import {readExtractRecords, RecordOptions} from '../extract-file';
 import {Output} from '../protocol/output';
 import {SyncContext} from './context';
 import {FileStream, JobBody, JobRecords} from './file-group';
@@ -22,9 +22,10 @@ export class ExtractFileRows extends FileStream {
     body: JobBody
   ): AsyncGenerator<JobRecords> {
     try {
-      for await (const {count, bytes} of readExtractRecords(body.path, {
-        ...recordOptions(ctx, body, this.name),
-      })) {
+      for await (const {count, bytes} of readExtractRecords(
+        body.path,
+        recordOptions(ctx, body, this.name)
+      )) {
         if (count) yield {raw: bytes, count};
       }
     } catch (err) {
@@ -38,16 +39,12 @@ export function recordOptions(
   ctx: SyncContext,
   body: JobBody,
   stream: string
-): {
-  defaultName: string;
-  maxUnzippedBytes: number;
-  amountsAs: typeof ctx.config.amountsAs;
-  fields: JobBody['fields'];
-  envelope: {before: () => string; after: string};
-} {
+): RecordOptions {
   return {
     defaultName: body.defaultName,
     maxUnzippedBytes: ctx.config.maxUnzippedBytes,
+    encoding: ctx.config.fileEncoding,
+    checks: body.files,
     amountsAs: ctx.config.amountsAs,
     fields: body.fields,
     envelope: {before: () => Output.recordPrefix(stream), after: '}}\n'},

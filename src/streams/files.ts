@@ -1,6 +1,6 @@
 import {AmountsAs} from '../config';
 import {describeError} from '../errors';
-import {FileCheck} from '../extract-file/check';
+import {FileCheck} from '../extract-file';
 import {SyncContext} from './context';
 import {FileStream, JobBody, JobRecords} from './file-group';
 
@@ -55,7 +55,7 @@ export function ledgerRecord(
     detail_line_count: f.detail_line_count,
     detail_journal_amount_total: amount(f.detail_journal_amount_total),
     verification: f.verification,
-    rows_emitted: body.released,
+    rows_emitted: body.released && f.verification !== 'failed',
     error: f.error ? describeError(f.error) : null,
   };
 }
