@@ -453,7 +453,13 @@ describe('acceptance-test-config.yml', () => {
   test('state.json is an example per-stream state the connector resumes from', async () => {
     const state = readTestFile('state.json');
     expect(Array.isArray(state)).toBe(true);
-    expect(state.map((s: any) => s.type)).toEqual(['STREAM', 'STREAM']);
+    // One STREAM state per incremental stream of the incremental catalog.
+    expect(state.map((s: any) => s.stream.stream_descriptor.name)).toEqual(
+      readTestFile('incremental_configured_catalog.json').streams.map(
+        (c: any) => c.stream.name
+      )
+    );
+    expect(new Set(state.map((s: any) => s.type))).toEqual(new Set(['STREAM']));
     const run = await read(
       configFile('config.json', sim),
       withDiscoveredSchemas(

@@ -44,13 +44,16 @@ describe.each(MODES)('discover (%s mode)', (_mode, env) => {
   });
   afterAll(() => sim.close());
 
-  test('one non-empty catalog with unique stream names: the contract’s three streams', () => {
+  test('one non-empty catalog with unique stream names: the contract’s six streams', () => {
     const names = streams.map((s) => s.name);
     expect(new Set(names).size).toBe(names.length);
     expect(names).toEqual([
       'extract_definitions',
       'extract_jobs',
       'extract_file_rows',
+      'sae_rows',
+      'prae_rows',
+      'extract_files',
     ]);
   });
 
@@ -89,11 +92,18 @@ describe.each(MODES)('discover (%s mode)', (_mode, env) => {
       source_defined_cursor: true,
       default_cursor_field: ['stop_time'],
     });
-    expect(byName.extract_file_rows).toMatchObject({
-      supported_sync_modes: ['full_refresh', 'incremental'],
-      source_defined_cursor: true,
-      default_cursor_field: ['job_stop_time'],
-    });
+    for (const name of [
+      'extract_file_rows',
+      'sae_rows',
+      'prae_rows',
+      'extract_files',
+    ]) {
+      expect(byName[name]).toMatchObject({
+        supported_sync_modes: ['full_refresh', 'incremental'],
+        source_defined_cursor: true,
+        default_cursor_field: ['job_stop_time'],
+      });
+    }
   });
 
   test('each primary key exists in the schema, required, of a scalar type', () => {

@@ -55,8 +55,24 @@ describe.each(MODES)('read (%s mode)', (_mode, env) => {
         // 7 finished jobs; the demo's Running job has finished too (clock moved on).
         extract_jobs: 8,
         extract_file_rows: expect.any(Number),
+        sae_rows: expect.any(Number),
+        prae_rows: expect.any(Number),
+        // One ledger record per file of the 8 Completed jobs (each a single file).
+        extract_files: 8,
       });
       expect(counts.extract_file_rows).toBeGreaterThan(100);
+      // The per-layout streams: exactly the DETAIL lines of their layouts.
+      const raw = recordsOf(basic, 'extract_file_rows').map((r) => r.data);
+      const details = (layout: RegExp): number =>
+        raw.filter(
+          (r) =>
+            layout.test(r.layout ?? '') &&
+            r.record_type.toUpperCase() === 'DETAIL'
+        ).length;
+      expect(counts.sae_rows).toBe(details(/^sae_/));
+      expect(counts.prae_rows).toBe(details(/^prae$/));
+      expect(counts.sae_rows).toBeGreaterThan(0);
+      expect(counts.prae_rows).toBeGreaterThan(0);
     });
 
     test('records validate against the discovered schemas (strict integers, date and date-time formats)', () => {

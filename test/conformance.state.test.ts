@@ -82,8 +82,9 @@ describe.each(MODES)('state (%s mode)', (_mode, env) => {
         ms.splice(lastRecord + 1);
       })
     ).toEqual([
+      // The file streams share each job's download; the ledger comes last.
       expect.stringMatching(
-        /extract_file_rows: \d+ record\(s\) after its last STATE/
+        /extract_files: \d+ record\(s\) after its last STATE/
       ),
     ]);
   });
@@ -93,7 +94,10 @@ describe.each(MODES)('state (%s mode)', (_mode, env) => {
     expect(state.map((s) => s.stream.stream_descriptor.name).sort()).toEqual([
       'extract_definitions',
       'extract_file_rows',
+      'extract_files',
       'extract_jobs',
+      'prae_rows',
+      'sae_rows',
     ]);
     const again = await read(config, catalog, env, state);
     expect(again.code).toBe(0);

@@ -44,6 +44,9 @@ export const PRIMARY_KEYS: Record<string, string[][]> = {
   extract_definitions: [['id']],
   extract_jobs: [['id']],
   extract_file_rows: [['job_id'], ['file_name'], ['line_number']],
+  sae_rows: [['job_id'], ['file_name'], ['line_number']],
+  prae_rows: [['job_id'], ['file_name'], ['line_number']],
+  extract_files: [['job_id'], ['file_name']],
 };
 
 export interface Run extends CliResult {
