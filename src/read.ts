@@ -1,31 +1,38 @@
-import {promises as fs, rmSync} from 'fs';
-import os from 'os';
-import path from 'path';
-
 import {ConcurConfig, resolveConfig} from './config';
 import {
+  codeOf,
   ConfigError,
   ConnectorError,
   describeError,
   failureTypeOf,
 } from './errors';
-import {ConnectorLogger} from './protocol/logger';
+import {ConnectorLogger, Logger} from './protocol/logger';
 import {streamState, traceError} from './protocol/messages';
 import {Output} from './protocol/output';
+import {StreamStatuses} from './protocol/stream-status';
 import {ConcurExtractSource} from './source';
 import {parseInputState, StreamState} from './state';
 import {ConcurStream} from './streams/base';
 import {SyncContext} from './streams/context';
 import {startAndWaitForJobs} from './streams/start-jobs';
+import {createWorkDir, WorkDir} from './work-dir';
 
 export interface ConfiguredCatalog {
   streams: {stream: {name: string}; sync_mode?: string}[];
 }
 
+interface Planned {
+  stream: ConcurStream;
+  incremental: boolean;
+}
+
 /**
- * One `read`, as a stock Airbyte source does it: RECORDs, a per-stream STATE
- * (with sourceStats) after each fully emitted unit, and, if anything failed, an
- * Airbyte TRACE error after the state of whatever completed. Returns the exit code.
+ * One `read`, as a stock Airbyte source does it: per configured stream a
+ * STARTED status, RUNNING with its first record, RECORDs, a per-stream STATE
+ * (with sourceStats) after each fully emitted unit, then COMPLETE — or its
+ * own TRACE errors and INCOMPLETE, while the other streams go on. A failure
+ * of the whole sync (configuration, credentials) is one TRACE error without
+ * a stream, every stream INCOMPLETE. Returns the exit code.
  */
 export async function runRead(
   source: ConcurExtractSource,
@@ -35,15 +42,28 @@ export async function runRead(
   rawState: unknown,
   output = new Output()
 ): Promise<number> {
-  let workDir: {dir: string; remove(): Promise<void>} | undefined;
+  const statuses = new StreamStatuses(output);
+  const configured = (catalog?.streams ?? []).map((c) => c?.stream?.name);
+  let workDir: WorkDir | undefined;
   let ctx: SyncContext | undefined;
+  let failed = false;
   try {
     const config = resolveConfig(rawConfig);
-    const plan = planStreams(source.streams(), catalog);
     const input = parseInputState(rawState);
+    const {plan, rejected} = planStreams(source.streams(), catalog);
+    for (const {stream, error} of rejected) {
+      await report(output, logger, error, stream);
+      await statuses.finished(stream, true);
+      failed = true;
+    }
+    if (plan.length === 0) return failed ? 1 : 0;
     workDir = await createWorkDir();
-    const client = source.createClient(config, rawConfig, output);
+    const client = source.createClient(config, rawConfig, output, {
+      onRateLimited: (quotaReset) => void statuses.rateLimited(quotaReset),
+    });
     ctx = new SyncContext(client, config, logger, workDir.dir);
+    // Credentials first: their failure is the sync's, not a stream's.
+    await client.authenticate();
     if (
       config.startNewJobs &&
       plan.some((p) => p.stream.name !== 'extract_definitions')
@@ -51,158 +71,137 @@ export async function runRead(
       await startAndWaitForJobs(ctx);
     }
     for (const {stream, incremental} of plan) {
-      await readStream(
-        stream,
-        ctx,
-        incremental,
-        incremental ? (input[stream.name] ?? {}) : {},
-        output
-      );
+      const state = incremental ? (input[stream.name] ?? {}) : {};
+      if (
+        !(await readStream(stream, ctx, incremental, state, output, statuses))
+      )
+        failed = true;
     }
   } catch (err) {
-    // Definitions that failed before the fatal error are reported with it.
-    await fail(output, logger, [...(ctx?.failures ?? []), err]);
-    return 1;
+    await report(output, logger, err);
+    await statuses.abandon(configured);
+    failed = true;
   } finally {
     await workDir?.remove();
   }
-  if (ctx.failures.length) {
-    await fail(output, logger, ctx.failures);
-    return 1;
-  }
-  return 0;
-}
-
-const WORK_DIR_PREFIX = 'concur-extract-';
-/** A work folder untouched this long belongs to a sync that was killed (each job touches it). */
-const STALE_WORK_DIR_MS = 24 * 3_600_000;
-
-/**
- * The sync's private folder for downloaded bodies. Folders of killed syncs
- * (SIGKILL leaves no chance to clean up) are removed first; SIGTERM/SIGINT
- * (Airbyte cancelling a sync) remove this one before exiting.
- */
-async function createWorkDir(): Promise<{
-  dir: string;
-  remove(): Promise<void>;
-}> {
-  const tmp = os.tmpdir();
-  for (const name of await fs.readdir(tmp).catch(() => [] as string[])) {
-    if (!name.startsWith(WORK_DIR_PREFIX)) continue;
-    const dir = path.join(tmp, name);
-    const stat = await fs.stat(dir).catch(() => undefined);
-    if (stat?.isDirectory() && Date.now() - stat.mtimeMs > STALE_WORK_DIR_MS) {
-      await fs.rm(dir, {recursive: true, force: true}).catch(() => undefined);
+  // Failures of jobs started before the streams belong to no stream.
+  for (const {error, stream} of ctx?.failures ?? []) {
+    if (stream === undefined) {
+      await report(output, logger, error);
+      failed = true;
     }
   }
-  const dir = await fs.mkdtemp(path.join(tmp, WORK_DIR_PREFIX));
-  const onSignal = (signal: NodeJS.Signals): void => {
-    rmSync(dir, {recursive: true, force: true});
-    process.kill(process.pid, signal); // the listener is gone: the default action ends the process
-  };
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
-  return {
-    dir,
-    remove: async () => {
-      process.removeListener('SIGTERM', onSignal);
-      process.removeListener('SIGINT', onSignal);
-      await fs.rm(dir, {recursive: true, force: true});
-    },
-  };
+  return failed ? 1 : 0;
 }
 
+/**
+ * Reads one stream; returns whether it completed. Anything it throws is its
+ * own failure (as in the Python CDK): the next stream still runs.
+ */
 async function readStream(
   stream: ConcurStream,
   ctx: SyncContext,
   incremental: boolean,
   initial: StreamState,
-  output: Output
-): Promise<void> {
+  output: Output,
+  statuses: StreamStatuses
+): Promise<boolean> {
+  const name = stream.name;
   ctx.logger.info(
-    `Reading stream ${stream.name} (${incremental ? 'incremental' : 'full refresh'})`
+    `Reading stream ${name} (${incremental ? 'incremental' : 'full refresh'})`
   );
+  await statuses.started(name);
   let state = initial;
   let count = 0;
   let total = 0;
-  for await (const ev of stream.sync(ctx, incremental, state)) {
-    if ('records' in ev) {
-      await output.records(stream.name, ev.records);
-      count += ev.records.length;
-      total += ev.records.length;
-    } else if ('raw' in ev) {
-      await output.raw(ev.raw);
-      count += ev.count;
-      total += ev.count;
-    } else {
-      state = ev.state;
-      await output.message(streamState(stream.name, state, count));
-      count = 0;
+  const errors: unknown[] = [];
+  try {
+    for await (const ev of stream.sync(ctx, incremental, state)) {
+      if ('state' in ev) {
+        state = ev.state;
+        await output.message(streamState(name, state, count));
+        count = 0;
+        continue;
+      }
+      const n = 'records' in ev ? ev.records.length : ev.count;
+      if (n > 0) await statuses.record(name);
+      if ('records' in ev) await output.records(name, ev.records);
+      else await output.raw(ev.raw);
+      count += n;
+      total += n;
     }
+  } catch (err) {
+    errors.push(err);
   }
   // Every stream ends with a checkpoint, also when nothing moved.
-  await output.message(streamState(stream.name, state, count));
-  ctx.logger.info(`Stream ${stream.name}: ${total} record(s)`);
+  await output.message(streamState(name, state, count));
+  ctx.logger.info(`Stream ${name}: ${total} record(s)`);
+  for (const f of ctx.failures) if (f.stream === name) errors.unshift(f.error);
+  for (const err of errors) await report(output, ctx.logger, err, name);
+  await statuses.finished(name, errors.length > 0);
+  return errors.length === 0;
 }
 
-/** The configured streams in dependency order, with their effective sync mode. */
+/** The configured streams in dependency order, with their effective sync mode; the others rejected. */
 function planStreams(
   streams: ConcurStream[],
   catalog: ConfiguredCatalog
-): {stream: ConcurStream; incremental: boolean}[] {
+): {plan: Planned[]; rejected: {stream: string; error: ConfigError}[]} {
   const configured = catalog?.streams ?? [];
   const names = streams.map((s) => s.name);
-  const unknown = configured
-    .map((c) => c.stream?.name)
-    .filter((n) => !names.includes(n));
-  if (unknown.length) {
-    throw new ConfigError(
-      `The catalog names stream(s) ${unknown.map((n) => `"${n}"`).join(', ')} that this source does not have; ` +
-        `its streams are ${names.join(', ')}.`
-    );
-  }
-  const plan = [];
+  const rejected = configured
+    .map((c) => c?.stream?.name)
+    .filter((n) => !names.includes(n))
+    .map((n) => ({
+      stream: String(n),
+      error: new ConfigError(
+        `The catalog names the stream "${n}", which this source does not have (its streams are ${names.join(', ')}): ` +
+          'refresh the source schema in Airbyte and save the connection.',
+        {code: 'STREAM_UNKNOWN'}
+      ),
+    }));
+  const plan: Planned[] = [];
   for (const stream of streams) {
-    const c = configured.find((x) => x.stream.name === stream.name);
+    const c = configured.find((x) => x?.stream?.name === stream.name);
     if (!c) continue;
     const mode = c.sync_mode ?? 'full_refresh';
-    if (mode !== 'full_refresh' && mode !== 'incremental') {
-      throw new ConfigError(
-        `Stream ${stream.name}: sync_mode "${mode}" is not full_refresh or incremental.`
-      );
-    }
-    if (mode === 'incremental' && !stream.supportsIncremental) {
-      throw new ConfigError(
-        `Stream ${stream.name} supports only full_refresh, not incremental.`
-      );
+    const problem =
+      mode !== 'full_refresh' && mode !== 'incremental'
+        ? `sync_mode "${mode}" is not full_refresh or incremental.`
+        : mode === 'incremental' && !stream.supportsIncremental
+          ? 'it supports only full_refresh, not incremental.'
+          : undefined;
+    if (problem) {
+      const msg = `Stream ${stream.name}: ${problem}`;
+      rejected.push({
+        stream: stream.name,
+        error: new ConfigError(msg, {code: 'CATALOG_INVALID'}),
+      });
+      continue;
     }
     plan.push({stream, incremental: mode === 'incremental'});
   }
-  return plan;
+  return {plan, rejected};
 }
 
-async function fail(
+/** One failure as its own TRACE error (a bug's stack goes to the log, never into the message). */
+async function report(
   output: Output,
-  logger: ConnectorLogger,
-  errors: unknown[]
+  logger: Logger,
+  err: unknown,
+  stream?: string
 ): Promise<void> {
-  const messages = errors.map(describeError);
-  for (const e of errors) {
-    if (!(e instanceof ConnectorError) && e instanceof Error && e.stack)
-      logger.error(e.stack);
-  }
-  const message =
-    messages.length === 1
-      ? messages[0]
-      : `${messages.length} errors: ${messages.map((m, i) => `(${i + 1}) ${m}`).join(' ')}`;
-  const failureType = errors.some((e) => failureTypeOf(e) === 'config_error')
-    ? 'config_error'
-    : 'system_error';
+  if (!(err instanceof ConnectorError) && err instanceof Error && err.stack)
+    logger.error(err.stack);
+  const message = describeError(err);
   await output.message(
-    traceError(
+    traceError({
       message,
-      failureType,
-      errors[0] instanceof Error ? errors[0].name : undefined
-    )
+      failureType: failureTypeOf(err),
+      code: codeOf(err),
+      detail:
+        err instanceof ConnectorError ? `${err.name}: ${message}` : message,
+      stream,
+    })
   );
 }

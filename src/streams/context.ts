@@ -12,7 +12,8 @@ import {Logger} from '../protocol/logger';
 /** What every stream may use during one sync. */
 export class SyncContext {
   private selected?: Promise<Definition[]>;
-  readonly failures: ConnectorError[] = [];
+  /** Failures that did not stop the sync, each with the stream it belongs to (none: the sync's). */
+  readonly failures: {error: ConnectorError; stream?: string}[] = [];
 
   constructor(
     readonly client: ConcurClient,
@@ -35,13 +36,14 @@ export class SyncContext {
   /**
    * One definition failed: the sync goes on with the others, then fails. A
    * configuration error (bad credentials…) would fail every definition alike,
-   * so it stops the sync at once.
+   * so it stops its stream at once. `stream`: the stream whose data the
+   * failure is missing from (none for a job started before the streams).
    */
-  fail(err: unknown, definition: Definition): void {
+  fail(err: unknown, definition: Definition, stream?: string): void {
     const e = withContext(err, {definition: definition.name || definition.id});
     if (e.failureType === 'config_error') throw e;
     this.logger.error(describeError(e));
-    this.failures.push(e);
+    this.failures.push({error: e, stream});
   }
 }
 
@@ -57,7 +59,8 @@ export function selectDefinitions(
       all.map((d) => `"${d.name}" (${d.id})`).join(', ') || 'none';
     throw new ConfigError(
       `The configured definition(s) ${unknown.map((u) => `"${u}"`).join(', ')} do not exist in Concur. ` +
-        `Available definitions: ${available}.`
+        `Available definitions: ${available}.`,
+      {code: 'DEFINITION_NOT_FOUND'}
     );
   }
   return all.filter((d) => wanted.some((w) => matches(d, w)));

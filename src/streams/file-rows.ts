@@ -48,7 +48,7 @@ export class ExtractFileRows extends ConcurStream {
           }
         }
       } catch (err) {
-        ctx.fail(err, def);
+        ctx.fail(err, def, this.name);
       }
     }
   }
