@@ -1,4 +1,4 @@
-import {ClientOptions,ConcurClient} from './concur/client';
+import {ClientOptions, ConcurClient} from './concur/client';
 import {ConcurConfig, resolveConfig, ResolvedConfig} from './config';
 import {ApiError, codeInfo, ConnectorError, describeError} from './errors';
 import {selectDefinitions} from './streams/context';
