@@ -14,6 +14,8 @@ interface CodeInfo {
   retriable?: boolean;
   /** One line for the user: what to do. Rendered into docs/concur-extract.md. */
   action: string;
+  /** A config_error of one definition's data only: the other definitions go on. */
+  definitionScoped?: boolean;
 }
 
 /**
@@ -142,6 +144,7 @@ export const ERROR_CODES = {
   FILE_INVALID: {
     failureType: 'config_error',
     retriable: false,
+    definitionScoped: true,
     action:
       'An extract file fails its checks: the message names definition, job, file and line; check the definition in Concur.',
   },
@@ -177,6 +180,7 @@ function fileCheck(what: string): CodeInfo {
   return {
     failureType: 'config_error',
     retriable: false,
+    definitionScoped: true,
     action: `${what}: the file Concur produced fails its checks; no row of it is emitted. Check the definition in Concur (or ask SAP support).`,
   };
 }
@@ -298,6 +302,16 @@ export function isRetriable(err: unknown): boolean {
 /** The failure type for a TRACE message: the code's; anything that is not a ConnectorError is a bug. */
 export function failureTypeOf(err: unknown): FailureType {
   return err instanceof ConnectorError ? err.failureType : 'system_error';
+}
+
+/**
+ * Whether a failure stops the sync: a configuration error (credentials,
+ * permissions) fails every definition alike; one definition's bad file does not.
+ */
+export function stopsSync(err: ConnectorError): boolean {
+  return (
+    err.failureType === 'config_error' && !codeInfo(err.code).definitionScoped
+  );
 }
 
 /** The code for a TRACE message's internal_message. */

@@ -5,6 +5,7 @@ import {
   ConnectorError,
   describeError,
   failureTypeOf,
+  stopsSync,
 } from './errors';
 import {ConnectorLogger, Logger} from './protocol/logger';
 import {streamState, traceError} from './protocol/messages';
@@ -72,10 +73,20 @@ export async function runRead(
     }
     for (const {stream, incremental} of plan) {
       const state = incremental ? (input[stream.name] ?? {}) : {};
-      if (
-        !(await readStream(stream, ctx, incremental, state, output, statuses))
-      )
-        failed = true;
+      const end = await readStream(
+        stream,
+        ctx,
+        incremental,
+        state,
+        output,
+        statuses
+      );
+      if (end !== 'complete') failed = true;
+      if (end === 'stop') {
+        // Credentials or permissions: every other stream would fail alike.
+        await statuses.abandon(configured);
+        break;
+      }
     }
   } catch (err) {
     await report(output, logger, err);
@@ -95,8 +106,9 @@ export async function runRead(
 }
 
 /**
- * Reads one stream; returns whether it completed. Anything it throws is its
- * own failure (as in the Python CDK): the next stream still runs.
+ * Reads one stream. Anything it throws is its own failure (as in the Python
+ * CDK) and the next stream still runs, unless the error stops the sync
+ * (credentials, permissions: see stopsSync).
  */
 async function readStream(
   stream: ConcurStream,
@@ -105,7 +117,7 @@ async function readStream(
   initial: StreamState,
   output: Output,
   statuses: StreamStatuses
-): Promise<boolean> {
+): Promise<'complete' | 'failed' | 'stop'> {
   const name = stream.name;
   ctx.logger.info(
     `Reading stream ${name} (${incremental ? 'incremental' : 'full refresh'})`
@@ -139,7 +151,9 @@ async function readStream(
   for (const f of ctx.failures) if (f.stream === name) errors.unshift(f.error);
   for (const err of errors) await report(output, ctx.logger, err, name);
   await statuses.finished(name, errors.length > 0);
-  return errors.length === 0;
+  if (errors.some((e) => e instanceof ConnectorError && stopsSync(e)))
+    return 'stop';
+  return errors.length ? 'failed' : 'complete';
 }
 
 /** The configured streams in dependency order, with their effective sync mode; the others rejected. */

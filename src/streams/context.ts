@@ -5,6 +5,7 @@ import {
   ConfigError,
   ConnectorError,
   describeError,
+  stopsSync,
   withContext,
 } from '../errors';
 import {Logger} from '../protocol/logger';
@@ -41,7 +42,7 @@ export class SyncContext {
    */
   fail(err: unknown, definition: Definition, stream?: string): void {
     const e = withContext(err, {definition: definition.name || definition.id});
-    if (e.failureType === 'config_error') throw e;
+    if (stopsSync(e)) throw e;
     this.logger.error(describeError(e));
     this.failures.push({error: e, stream});
   }
