@@ -2,7 +2,6 @@ import {
   byType,
   catalog,
   CliResult,
-  errorCodes,
   errorTraces,
   nextState,
   records,

@@ -7,7 +7,6 @@ import {
   nextState,
   records,
   states,
-  streamStatuses,
 } from './helpers/cli';
 import {
   baseScenario,
