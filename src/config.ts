@@ -86,7 +86,9 @@ const SECRET_FIELDS = [
 
 export function resolveConfig(config: ConcurConfig): ResolvedConfig {
   if (!config || typeof config !== 'object') {
-    throw new ConfigError('The configuration is empty or not an object.');
+    throw new ConfigError('The configuration is empty or not an object.', {
+      code: 'CONFIG_INVALID',
+    });
   }
   const credentials = checkCredentials(config.credentials);
   const oauthBaseUrl = checkBaseUrl(
@@ -104,7 +106,8 @@ export function resolveConfig(config: ConcurConfig): ResolvedConfig {
     startDate = new Date(config.start_date);
     if (Number.isNaN(startDate.getTime())) {
       throw new ConfigError(
-        `start_date "${config.start_date}" is not a date-time; use ISO 8601, e.g. 2024-01-01T00:00:00Z.`
+        `start_date "${config.start_date}" is not a date-time; use ISO 8601, e.g. 2024-01-01T00:00:00Z.`,
+        {code: 'CONFIG_INVALID'}
       );
     }
   }
@@ -112,13 +115,15 @@ export function resolveConfig(config: ConcurConfig): ResolvedConfig {
     config.job_wait_timeout_minutes ?? DEFAULT_JOB_WAIT_TIMEOUT_MINUTES;
   if (typeof minutes !== 'number' || !(minutes > 0)) {
     throw new ConfigError(
-      `job_wait_timeout_minutes must be a positive number, got ${JSON.stringify(minutes)}.`
+      `job_wait_timeout_minutes must be a positive number, got ${JSON.stringify(minutes)}.`,
+      {code: 'CONFIG_INVALID'}
     );
   }
   const maxMb = config.max_unzipped_mb ?? DEFAULT_MAX_UNZIPPED_MB;
   if (typeof maxMb !== 'number' || !(maxMb > 0)) {
     throw new ConfigError(
-      `max_unzipped_mb must be a positive number, got ${JSON.stringify(maxMb)}.`
+      `max_unzipped_mb must be a positive number, got ${JSON.stringify(maxMb)}.`,
+      {code: 'CONFIG_INVALID'}
     );
   }
   return {
@@ -151,14 +156,16 @@ function oneOf<T extends string>(
 ): T {
   if (allowed.includes(value as T)) return value as T;
   throw new ConfigError(
-    `${name} must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${JSON.stringify(value)}.`
+    `${name} must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${JSON.stringify(value)}.`,
+    {code: 'CONFIG_INVALID'}
   );
 }
 
 function checkCredentials(c: unknown): Credentials {
   if (!c || typeof c !== 'object') {
     throw new ConfigError(
-      'credentials are missing: choose an authentication method.'
+      'credentials are missing: choose an authentication method.',
+      {code: 'CONFIG_INVALID'}
     );
   }
   const cred = c as Record<string, unknown>;
@@ -169,7 +176,8 @@ function checkCredentials(c: unknown): Credentials {
     );
     if (missing.length) {
       throw new ConfigError(
-        `credentials (${String(cred.auth_type)}) are missing: ${missing.join(', ')}.`
+        `credentials (${String(cred.auth_type)}) are missing: ${missing.join(', ')}.`,
+        {code: 'CONFIG_INVALID'}
       );
     }
   };
@@ -185,7 +193,8 @@ function checkCredentials(c: unknown): Credentials {
         cred.credtype !== 'authtoken'
       ) {
         throw new ConfigError(
-          `credentials.credtype must be "password" or "authtoken", got "${String(cred.credtype)}".`
+          `credentials.credtype must be "password" or "authtoken", got "${String(cred.credtype)}".`,
+          {code: 'CONFIG_INVALID'}
         );
       }
       break;
@@ -197,13 +206,15 @@ function checkCredentials(c: unknown): Credentials {
         cred.token_scheme !== 'OAuth'
       ) {
         throw new ConfigError(
-          `credentials.token_scheme must be "Bearer" or "OAuth", got "${String(cred.token_scheme)}".`
+          `credentials.token_scheme must be "Bearer" or "OAuth", got "${String(cred.token_scheme)}".`,
+          {code: 'CONFIG_INVALID'}
         );
       }
       break;
     default:
       throw new ConfigError(
-        `credentials.auth_type "${String(cred.auth_type)}" is not one of oauth2_refresh_token, oauth2_password, access_token.`
+        `credentials.auth_type "${String(cred.auth_type)}" is not one of oauth2_refresh_token, oauth2_password, access_token.`,
+        {code: 'CONFIG_INVALID'}
       );
   }
   return cred as unknown as Credentials;
@@ -225,19 +236,25 @@ export function checkBaseUrl(name: string, value: string): string {
     url = new URL(value);
   } catch {
     throw new ConfigError(
-      `${name} "${value}" is not a URL; expected e.g. ${DEFAULT_OAUTH_BASE_URL}.`
+      `${name} "${value}" is not a URL; expected e.g. ${DEFAULT_OAUTH_BASE_URL}.`,
+      {code: 'CONFIG_INVALID'}
     );
   }
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     throw new ConfigError(
-      `${name} "${value}" uses plain http://, which would send credentials unencrypted; use https:// (http is allowed only for loopback hosts).`
+      `${name} "${value}" uses plain http://, which would send credentials unencrypted; use https:// (http is allowed only for loopback hosts).`,
+      {code: 'CONFIG_INVALID'}
     );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(`${name} "${value}" must be an https:// URL.`);
+    throw new ConfigError(`${name} "${value}" must be an https:// URL.`, {
+      code: 'CONFIG_INVALID',
+    });
   }
   if (url.username || url.password) {
-    throw new ConfigError(`${name} must not contain a user name or password.`);
+    throw new ConfigError(`${name} must not contain a user name or password.`, {
+      code: 'CONFIG_INVALID',
+    });
   }
   return url.origin + url.pathname.replace(/\/+$/, '');
 }

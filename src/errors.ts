@@ -8,6 +8,193 @@
 
 export type FailureType = 'config_error' | 'system_error' | 'transient_error';
 
+interface CodeInfo {
+  failureType: FailureType;
+  /** Whether the HTTP layer retries it; absent: decided where it is raised. */
+  retriable?: boolean;
+  /** One line for the user: what to do. Rendered into docs/concur-extract.md. */
+  action: string;
+  /** A config_error of one definition's data only: the other definitions go on. */
+  definitionScoped?: boolean;
+}
+
+/**
+ * Every error code, the one rule for its failure type: config_error when only
+ * the user or the Concur administrator can fix it, transient_error when
+ * retrying the sync later may succeed, system_error for a bug (ours or
+ * Concur's). `npm run gen:codes` renders this table into the docs page.
+ */
+export const ERROR_CODES = {
+  CONFIG_INVALID: {
+    failureType: 'config_error',
+    action: 'Fix the configuration setting the message names.',
+  },
+  CONFIG_FILE_UNREADABLE: {
+    failureType: 'config_error',
+    action:
+      'The config, catalog or state file is missing, unreadable or not JSON: pass the right path.',
+  },
+  CATALOG_INVALID: {
+    failureType: 'config_error',
+    action:
+      'Choose a sync mode the stream supports (refresh the source schema in Airbyte).',
+  },
+  STATE_INVALID: {
+    failureType: 'config_error',
+    action:
+      'The stored state is not one this connector wrote: reset the stream state (this re-reads every job Concur still lists).',
+  },
+  STREAM_UNKNOWN: {
+    failureType: 'config_error',
+    action:
+      'The catalog names a stream this source does not have: refresh the source schema in Airbyte and save the connection.',
+  },
+  DEFINITION_NOT_FOUND: {
+    failureType: 'config_error',
+    action:
+      'Correct the definitions setting: use names or ids from the list in the message.',
+  },
+  AUTH_INVALID_CLIENT: {
+    failureType: 'config_error',
+    action: 'Check credentials.client_id and credentials.client_secret.',
+  },
+  AUTH_INVALID_GRANT: {
+    failureType: 'config_error',
+    action:
+      'Obtain a new refresh token, company request token or password and update the credentials.',
+  },
+  AUTH_TOKEN_REFUSED: {
+    failureType: 'config_error',
+    action:
+      'Provide a new access token, or use the oauth2_refresh_token credentials.',
+  },
+  AUTH_FORBIDDEN: {
+    failureType: 'config_error',
+    action:
+      'Give the Concur user the Company Administrator or Web Services Administrator role and the app the EXTRCT scope.',
+  },
+  AUTH_ENDPOINT_INVALID: {
+    failureType: 'config_error',
+    action:
+      'Check oauth_base_url: it must be the host of the Concur token endpoint (e.g. https://us.api.concursolutions.com).',
+  },
+  CONCUR_HOST_UNKNOWN: {
+    failureType: 'config_error',
+    action:
+      'The host name does not resolve: check api_base_url / oauth_base_url and the DNS of the Airbyte cluster.',
+  },
+  CONCUR_TLS_FAILED: {
+    failureType: 'config_error',
+    retriable: false,
+    action:
+      'The TLS handshake failed: check the base URL is a Concur host and no proxy replaces its certificate.',
+  },
+  CONCUR_UNREACHABLE: {
+    failureType: 'transient_error',
+    action:
+      'No answer from Concur (refused, reset or timed out): check the network path from Airbyte to the host; the next sync retries.',
+  },
+  CONCUR_UNAVAILABLE: {
+    failureType: 'transient_error',
+    retriable: true,
+    action:
+      'Concur answered 5xx after every retry (often maintenance): the next sync retries.',
+  },
+  CONCUR_RATE_LIMITED: {
+    failureType: 'transient_error',
+    retriable: true,
+    action:
+      'Concur answered 429 after every retry: run fewer syncs against the tenant at once; the next sync retries.',
+  },
+  CONCUR_REQUEST_REJECTED: {
+    failureType: 'system_error',
+    retriable: false,
+    action:
+      'Concur refused a request (4xx) the connector should not send: report it with the log.',
+  },
+  CONCUR_ANSWER_INVALID: {
+    failureType: 'system_error',
+    retriable: false,
+    action:
+      'Concur answered something that is not a valid Extract document: report it with the log.',
+  },
+  JOB_FAILED: {
+    failureType: 'transient_error',
+    retriable: false,
+    action:
+      'The Concur job ended Failed: check the definition in Concur; the next sync starts a new job.',
+  },
+  JOB_WAIT_TIMEOUT: {
+    failureType: 'transient_error',
+    retriable: false,
+    action:
+      'The job was still running when the wait ended: raise job_wait_timeout_minutes or let the next sync pick it up.',
+  },
+  JOB_NO_FILE: {
+    failureType: 'system_error',
+    retriable: false,
+    action: 'A Completed job without a file link: report it with the log.',
+  },
+  WORK_DIR_FAILED: {
+    failureType: 'system_error',
+    retriable: false,
+    action:
+      'The connector could not write its work folder: check free disk space in the pod (TMPDIR).',
+  },
+  FILE_INVALID: {
+    failureType: 'config_error',
+    retriable: false,
+    definitionScoped: true,
+    action:
+      'An extract file fails its checks: the message names definition, job, file and line; check the definition in Concur.',
+  },
+  SAE_HEADER_INVALID: fileCheck('The EXTRACT header line'),
+  SAE_COUNT_MISMATCH: fileCheck('The header record count'),
+  SAE_TOTAL_MISMATCH: fileCheck('The header journal amount total'),
+  SAE_DETAIL_BEFORE_HEADER: fileCheck('A DETAIL line before the header'),
+  SAE_AMOUNT_INVALID: fileCheck('A journal amount'),
+  FILE_WIDTH_MISMATCH: fileCheck('The field count of a line'),
+  FILE_QUOTE_INVALID: fileCheck('The quoting of a line'),
+  FILE_ENCODING_INVALID: fileCheck(
+    'The bytes are not valid in file_encoding; set file_encoding to match the file, or'
+  ),
+  FILE_LINE_TOO_LONG: fileCheck('A line past the length limit'),
+  FILE_VALUE_INVALID: fileCheck(
+    'A typed column (amount, date, integer) whose text is not of its type'
+  ),
+  FILE_BODY_TRUNCATED: fileCheck('The download was shorter than announced'),
+  ZIP_INVALID: fileCheck('The ZIP archive is unreadable'),
+  ZIP_CRC_MISMATCH: fileCheck('A ZIP entry fails its checksum'),
+  ZIP_ENTRY_ESCAPES: fileCheck('A ZIP entry name escapes its folder'),
+  ZIP_TOO_LARGE: fileCheck(
+    'The ZIP expands past max_unzipped_mb; raise that limit, or'
+  ),
+  INTERNAL_ERROR: {
+    failureType: 'system_error',
+    retriable: false,
+    action: 'A bug in the connector: report it with the log.',
+  },
+} satisfies Record<string, CodeInfo>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The file checks (raised by the extract-file reader): only Concur's file can be fixed. */
+function fileCheck(what: string): CodeInfo {
+  return {
+    failureType: 'config_error',
+    retriable: false,
+    definitionScoped: true,
+    action: `${what}: the file Concur produced fails its checks; no row of it is emitted. Check the definition in Concur (or ask SAP support).`,
+  };
+}
+
+export function codeInfo(code: string): CodeInfo {
+  return (
+    (ERROR_CODES as Record<string, CodeInfo>)[code] ??
+    ERROR_CODES.INTERNAL_ERROR
+  );
+}
+
 /** Where in the data an error happened; printed as a prefix of the message. */
 export interface ErrorContext {
   definition?: string;
@@ -18,40 +205,49 @@ export interface ErrorContext {
 
 export interface ConnectorErrorOptions {
   /**
-   * A stable upper-case code for this kind of failure (e.g. SAE_TOTAL_MISMATCH,
-   * AUTH_INVALID_CLIENT): what tests assert and the TRACE internal_message begins with.
+   * A stable upper-case code for this kind of failure (see ERROR_CODES): it
+   * decides the failure type, what tests assert and what the TRACE
+   * internal_message begins with.
    */
-  code?: string;
-  failureType?: FailureType;
+  code: ErrorCode;
+  /** Overrides the code's retriable flag (network errors decide per Node error). */
   retriable?: boolean;
   /** HTTP status, when the error is an HTTP answer. */
   status?: number;
   /** Seconds the server asked us to wait (Retry-After). */
   retryAfterSeconds?: number;
+  /** The host that failed (no path, no query): named by check. */
+  host?: string;
   context?: ErrorContext;
   cause?: unknown;
 }
 
 export class ConnectorError extends Error {
-  readonly code: string;
-  readonly failureType: FailureType;
+  readonly code: ErrorCode;
   readonly retriable: boolean;
   readonly status?: number;
   readonly retryAfterSeconds?: number;
+  host?: string;
   readonly context: ErrorContext;
 
-  constructor(message: string, opts: ConnectorErrorOptions = {}) {
+  constructor(message: string, opts: ConnectorErrorOptions) {
     super(message);
     this.name = new.target.name;
-    this.code = opts.code ?? DEFAULT_CODES[new.target.name] ?? 'INTERNAL_ERROR';
-    this.failureType = opts.failureType ?? 'system_error';
-    this.retriable = opts.retriable ?? false;
+    this.code = opts.code;
+    const info: CodeInfo = codeInfo(opts.code);
+    this.retriable = opts.retriable ?? info.retriable ?? false;
     this.status = opts.status;
     this.retryAfterSeconds = opts.retryAfterSeconds;
+    this.host = opts.host;
     this.context = opts.context ?? {};
     if (opts.cause !== undefined) {
       (this as {cause?: unknown}).cause = opts.cause;
     }
+  }
+
+  /** Decided by the code, in ERROR_CODES only. */
+  get failureType(): FailureType {
+    return codeInfo(this.code).failureType;
   }
 
   /** The message with its data context: "definition X, job Y, file Z, line N: …". */
@@ -61,41 +257,26 @@ export class ConnectorError extends Error {
   }
 }
 
-/** The code of an error raised without one (until every raise names its own). */
-const DEFAULT_CODES: Record<string, string> = {
-  ConfigError: 'CONFIG_INVALID',
-  ApiError: 'CONCUR_API_ERROR',
-  DataError: 'DATA_INVALID',
-  JobError: 'JOB_FAILED',
-};
-
 /** The user's configuration is wrong (bad secret, bad URL, unknown definition…). */
-export class ConfigError extends ConnectorError {
-  constructor(
-    message: string,
-    opts: Omit<ConnectorErrorOptions, 'failureType'> = {}
-  ) {
-    super(message, {...opts, failureType: 'config_error'});
-  }
-}
+export class ConfigError extends ConnectorError {}
 
 /** Concur (or the network) answered something we cannot use right now. */
 export class ApiError extends ConnectorError {}
 
 /**
  * An extract file or API document whose content is wrong (bad XML, ZIP, quote,
- * totals…). A system error by default; an extract file that fails its checks is
- * a config_error (only the Concur side can fix it). Either way it belongs to one
- * definition: the others still sync (streams/context.ts).
+ * totals…). A file check raised without its own code is FILE_INVALID.
  */
 export class DataError extends ConnectorError {
   constructor(
     message: string,
-    opts: Omit<ConnectorErrorOptions, 'retriable'> = {}
+    opts: Omit<ConnectorErrorOptions, 'code' | 'retriable'> & {
+      code?: ErrorCode;
+    } = {}
   ) {
     super(message, {
       ...opts,
-      failureType: opts.failureType ?? 'system_error',
+      code: opts.code ?? 'FILE_INVALID',
       retriable: false,
     });
   }
@@ -110,31 +291,35 @@ export class JobError extends ConnectorError {}
  * 401/403 are credential problems (the auth layer refreshes once before this applies);
  * other 4xx are permanent.
  */
-export function classifyStatus(status: number): {
-  retriable: boolean;
-  failureType: FailureType;
-} {
-  if (status === 429 || status >= 500) {
-    return {retriable: true, failureType: 'transient_error'};
-  }
-  if (status === 401 || status === 403) {
-    return {retriable: false, failureType: 'config_error'};
-  }
-  return {retriable: false, failureType: 'system_error'};
+export function statusCode(status: number): ErrorCode {
+  if (status === 429) return 'CONCUR_RATE_LIMITED';
+  if (status >= 500) return 'CONCUR_UNAVAILABLE';
+  if (status === 401 || status === 403) return 'AUTH_FORBIDDEN';
+  return 'CONCUR_REQUEST_REJECTED';
 }
 
 export function isRetriable(err: unknown): boolean {
   return err instanceof ConnectorError && err.retriable;
 }
 
-/** The failure type for a TRACE message; anything unknown is a system error. */
+/** The failure type for a TRACE message: the code's; anything that is not a ConnectorError is a bug. */
 export function failureTypeOf(err: unknown): FailureType {
-  if (err instanceof ConnectorError) {
-    // A transient error that survived every retry is reported as a system error:
-    // Airbyte retries the whole sync for either, and the message says what happened.
-    return err.failureType === 'config_error' ? 'config_error' : 'system_error';
-  }
-  return 'system_error';
+  return err instanceof ConnectorError ? err.failureType : 'system_error';
+}
+
+/**
+ * Whether a failure stops the sync: a configuration error (credentials,
+ * permissions) fails every definition alike; one definition's bad file does not.
+ */
+export function stopsSync(err: ConnectorError): boolean {
+  return (
+    err.failureType === 'config_error' && !codeInfo(err.code).definitionScoped
+  );
+}
+
+/** The code for a TRACE message's internal_message. */
+export function codeOf(err: unknown): ErrorCode {
+  return err instanceof ConnectorError ? err.code : 'INTERNAL_ERROR';
 }
 
 export function describeContext(ctx: ErrorContext): string {
@@ -155,6 +340,7 @@ export function withContext(err: unknown, ctx: ErrorContext): ConnectorError {
     err instanceof ConnectorError
       ? err
       : new ConnectorError(err instanceof Error ? err.message : String(err), {
+          code: 'INTERNAL_ERROR',
           cause: err,
         });
   const merged = {...ctx, ...stripUndefined(e.context)};

@@ -1,17 +1,16 @@
-import {promises as fs, rmSync} from 'fs';
-import os from 'os';
-import path from 'path';
-
 import {ConcurConfig, resolveConfig} from './config';
 import {
+  codeOf,
   ConfigError,
   ConnectorError,
   describeError,
   failureTypeOf,
+  stopsSync,
 } from './errors';
-import {ConnectorLogger} from './protocol/logger';
+import {ConnectorLogger, Logger} from './protocol/logger';
 import {streamState, traceError} from './protocol/messages';
 import {Output} from './protocol/output';
+import {StreamStatuses} from './protocol/stream-status';
 import {ConcurExtractSource} from './source';
 import {parseInputState, StreamState} from './state';
 import {ConcurStream, StreamEvent} from './streams/base';
@@ -23,15 +22,24 @@ import {
   TaggedEvent,
 } from './streams/file-group';
 import {startAndWaitForJobs} from './streams/start-jobs';
+import {createWorkDir, WorkDir} from './work-dir';
 
 export interface ConfiguredCatalog {
   streams: {stream: {name: string}; sync_mode?: string}[];
 }
 
+interface Planned {
+  stream: ConcurStream;
+  incremental: boolean;
+}
+
 /**
- * One `read`, as a stock Airbyte source does it: RECORDs, a per-stream STATE
- * (with sourceStats) after each fully emitted unit, and, if anything failed, an
- * Airbyte TRACE error after the state of whatever completed. Returns the exit code.
+ * One `read`, as a stock Airbyte source does it: per configured stream a
+ * STARTED status, RUNNING with its first record, RECORDs, a per-stream STATE
+ * (with sourceStats) after each fully emitted unit, then COMPLETE — or its
+ * own TRACE errors and INCOMPLETE, while the other streams go on. A failure
+ * of the whole sync (configuration, credentials) is one TRACE error without
+ * a stream, every stream INCOMPLETE. Returns the exit code.
  */
 export async function runRead(
   source: ConcurExtractSource,
@@ -41,144 +49,151 @@ export async function runRead(
   rawState: unknown,
   output = new Output()
 ): Promise<number> {
-  let workDir: {dir: string; remove(): Promise<void>} | undefined;
+  const statuses = new StreamStatuses(output);
+  const configured = (catalog?.streams ?? []).map((c) => c?.stream?.name);
+  let workDir: WorkDir | undefined;
   let ctx: SyncContext | undefined;
+  let failed = false;
   try {
     const config = resolveConfig(rawConfig);
-    const plan = planStreams(source.streams(), catalog);
     const input = parseInputState(rawState);
+    const {plan, rejected} = planStreams(source.streams(), catalog);
+    for (const {stream, error} of rejected) {
+      await report(output, logger, error, stream);
+      await statuses.finished(stream, true);
+      failed = true;
+    }
+    if (plan.length === 0) return failed ? 1 : 0;
     workDir = await createWorkDir();
-    const client = source.createClient(config, rawConfig, output);
+    const client = source.createClient(config, rawConfig, output, {
+      onRateLimited: (quotaReset) => void statuses.rateLimited(quotaReset),
+    });
     ctx = new SyncContext(client, config, logger, workDir.dir);
+    // Credentials first: their failure is the sync's, not a stream's.
+    await client.authenticate();
     if (
       config.startNewJobs &&
       plan.some((p) => p.stream.name !== 'extract_definitions')
     ) {
       await startAndWaitForJobs(ctx);
     }
-    const fileReads: FileStreamRead[] = [];
+    // The file streams are read together (one download per job for all of
+    // them), in the place of the first one.
+    const fileReads: FileStreamRead[] = plan
+      .filter((p) => p.stream instanceof FileStream)
+      .map((p) => ({
+        stream: p.stream as FileStream,
+        incremental: p.incremental,
+        state: p.incremental ? (input[p.stream.name] ?? {}) : {},
+      }));
     for (const {stream, incremental} of plan) {
-      const initial = incremental ? (input[stream.name] ?? {}) : {};
-      if (stream instanceof FileStream) {
-        fileReads.push({stream, incremental, state: initial});
-      } else {
-        await readStream(stream, ctx, incremental, initial, output);
+      const isFile = stream instanceof FileStream;
+      if (isFile && stream !== fileReads[0].stream) continue;
+      const reads = isFile
+        ? fileReads
+        : [
+            {
+              stream,
+              incremental,
+              state: incremental ? (input[stream.name] ?? {}) : {},
+            },
+          ];
+      const end = await readStreams(reads, ctx, output, statuses);
+      if (end !== 'complete') failed = true;
+      if (end === 'stop') {
+        // Credentials or permissions: every other stream would fail alike.
+        await statuses.abandon(configured);
+        break;
       }
     }
-    // The file streams together: one download per job for all of them.
-    if (fileReads.length) await readEvents(ctx, fileReads, output);
   } catch (err) {
-    // Definitions that failed before the fatal error are reported with it.
-    await fail(output, logger, [...(ctx?.failures ?? []), err]);
-    return 1;
+    await report(output, logger, err);
+    await statuses.abandon(configured);
+    failed = true;
   } finally {
     await workDir?.remove();
   }
-  if (ctx.failures.length) {
-    await fail(output, logger, ctx.failures);
-    return 1;
-  }
-  return 0;
-}
-
-const WORK_DIR_PREFIX = 'concur-extract-';
-/** A work folder untouched this long belongs to a sync that was killed (each job touches it). */
-const STALE_WORK_DIR_MS = 24 * 3_600_000;
-
-/**
- * The sync's private folder for downloaded bodies. Folders of killed syncs
- * (SIGKILL leaves no chance to clean up) are removed first; SIGTERM/SIGINT
- * (Airbyte cancelling a sync) remove this one before exiting.
- */
-async function createWorkDir(): Promise<{
-  dir: string;
-  remove(): Promise<void>;
-}> {
-  const tmp = os.tmpdir();
-  for (const name of await fs.readdir(tmp).catch(() => [] as string[])) {
-    if (!name.startsWith(WORK_DIR_PREFIX)) continue;
-    const dir = path.join(tmp, name);
-    const stat = await fs.stat(dir).catch(() => undefined);
-    if (stat?.isDirectory() && Date.now() - stat.mtimeMs > STALE_WORK_DIR_MS) {
-      await fs.rm(dir, {recursive: true, force: true}).catch(() => undefined);
+  // Failures of jobs started before the streams belong to no stream.
+  for (const {error, stream} of ctx?.failures ?? []) {
+    if (stream === undefined) {
+      await report(output, logger, error);
+      failed = true;
     }
   }
-  const dir = await fs.mkdtemp(path.join(tmp, WORK_DIR_PREFIX));
-  const onSignal = (signal: NodeJS.Signals): void => {
-    rmSync(dir, {recursive: true, force: true});
-    process.kill(process.pid, signal); // the listener is gone: the default action ends the process
-  };
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
-  return {
-    dir,
-    remove: async () => {
-      process.removeListener('SIGTERM', onSignal);
-      process.removeListener('SIGINT', onSignal);
-      await fs.rm(dir, {recursive: true, force: true});
-    },
-  };
-}
-
-async function readStream(
-  stream: ConcurStream,
-  ctx: SyncContext,
-  incremental: boolean,
-  initial: StreamState,
-  output: Output
-): Promise<void> {
-  await readEvents(ctx, [{stream, incremental, state: initial}], output);
+  return failed ? 1 : 0;
 }
 
 /**
- * Streams read together (the file streams share their downloads): their
- * events, each tagged with its stream, become RECORD and STATE messages.
+ * Reads one stream, or the file streams together (their events tagged with
+ * the stream they belong to). Anything a stream throws is its own failure (as
+ * in the Python CDK) and the next stream still runs, unless the error stops
+ * the sync (credentials, permissions: see stopsSync).
  */
-async function readEvents(
-  ctx: SyncContext,
+async function readStreams(
   reads: readonly {
     stream: ConcurStream;
     incremental: boolean;
     state: StreamState;
   }[],
-  output: Output
-): Promise<void> {
-  const progress = new Map(
-    reads.map(({stream, incremental, state}) => {
-      ctx.logger.info(
-        `Reading stream ${stream.name} (${incremental ? 'incremental' : 'full refresh'})`
-      );
-      return [stream.name, {state, count: 0, total: 0}];
-    })
-  );
+  ctx: SyncContext,
+  output: Output,
+  statuses: StreamStatuses
+): Promise<'complete' | 'failed' | 'stop'> {
+  const progress = new Map<
+    string,
+    {state: StreamState; count: number; total: number}
+  >();
+  for (const {stream, incremental, state} of reads) {
+    ctx.logger.info(
+      `Reading stream ${stream.name} (${incremental ? 'incremental' : 'full refresh'})`
+    );
+    await statuses.started(stream.name);
+    progress.set(stream.name, {state, count: 0, total: 0});
+  }
+  const [first] = reads;
   const events: AsyncIterable<TaggedEvent> =
-    reads.length === 1 && !(reads[0].stream instanceof FileStream)
-      ? tag(
-          reads[0].stream.name,
-          reads[0].stream.sync(ctx, reads[0].incremental, reads[0].state)
-        )
-      : readFileStreams(ctx, reads as FileStreamRead[]);
-  for await (const {stream, event: ev} of events) {
-    const p = progress.get(stream)!;
-    if ('records' in ev) {
-      await output.records(stream, ev.records);
-      p.count += ev.records.length;
-      p.total += ev.records.length;
-    } else if ('raw' in ev) {
-      await output.raw(ev.raw);
-      p.count += ev.count;
-      p.total += ev.count;
-    } else {
-      p.state = ev.state;
-      await output.message(streamState(stream, p.state, p.count));
-      p.count = 0;
+    first.stream instanceof FileStream
+      ? readFileStreams(ctx, reads as FileStreamRead[])
+      : tag(
+          first.stream.name,
+          first.stream.sync(ctx, first.incremental, first.state)
+        );
+  let thrown: unknown;
+  try {
+    for await (const {stream: name, event: ev} of events) {
+      const p = progress.get(name)!;
+      if ('state' in ev) {
+        p.state = ev.state;
+        await output.message(streamState(name, p.state, p.count));
+        p.count = 0;
+        continue;
+      }
+      const n = 'records' in ev ? ev.records.length : ev.count;
+      if (n > 0) await statuses.record(name);
+      if ('records' in ev) await output.records(name, ev.records);
+      else await output.raw(ev.raw);
+      p.count += n;
+      p.total += n;
     }
+  } catch (err) {
+    thrown = err; // every stream read here misses what follows
   }
-  // Every stream ends with a checkpoint, also when nothing moved.
-  for (const [stream, p] of progress) {
-    await output.message(streamState(stream, p.state, p.count));
-    ctx.logger.info(`Stream ${stream}: ${p.total} record(s)`);
+  let stop = false;
+  let anyFailed = false;
+  for (const [name, p] of progress) {
+    // Every stream ends with a checkpoint, also when nothing moved.
+    await output.message(streamState(name, p.state, p.count));
+    ctx.logger.info(`Stream ${name}: ${p.total} record(s)`);
+    const errors: unknown[] = ctx.failures
+      .filter((f) => f.stream === name)
+      .map((f) => f.error);
+    if (thrown !== undefined) errors.push(thrown);
+    for (const err of errors) await report(output, ctx.logger, err, name);
+    await statuses.finished(name, errors.length > 0);
+    anyFailed ||= errors.length > 0;
+    stop ||= errors.some((e) => e instanceof ConnectorError && stopsSync(e));
   }
+  return stop ? 'stop' : anyFailed ? 'failed' : 'complete';
 }
 
 async function* tag(
@@ -188,64 +203,66 @@ async function* tag(
   for await (const event of events) yield {stream, event};
 }
 
-/** The configured streams in dependency order, with their effective sync mode. */
+/** The configured streams in dependency order, with their effective sync mode; the others rejected. */
 function planStreams(
   streams: ConcurStream[],
   catalog: ConfiguredCatalog
-): {stream: ConcurStream; incremental: boolean}[] {
+): {plan: Planned[]; rejected: {stream: string; error: ConfigError}[]} {
   const configured = catalog?.streams ?? [];
   const names = streams.map((s) => s.name);
-  const unknown = configured
-    .map((c) => c.stream?.name)
-    .filter((n) => !names.includes(n));
-  if (unknown.length) {
-    throw new ConfigError(
-      `The catalog names stream(s) ${unknown.map((n) => `"${n}"`).join(', ')} that this source does not have; ` +
-        `its streams are ${names.join(', ')}.`
-    );
-  }
-  const plan = [];
+  const rejected = configured
+    .map((c) => c?.stream?.name)
+    .filter((n) => !names.includes(n))
+    .map((n) => ({
+      stream: String(n),
+      error: new ConfigError(
+        `The catalog names the stream "${n}", which this source does not have (its streams are ${names.join(', ')}): ` +
+          'refresh the source schema in Airbyte and save the connection.',
+        {code: 'STREAM_UNKNOWN'}
+      ),
+    }));
+  const plan: Planned[] = [];
   for (const stream of streams) {
-    const c = configured.find((x) => x.stream.name === stream.name);
+    const c = configured.find((x) => x?.stream?.name === stream.name);
     if (!c) continue;
     const mode = c.sync_mode ?? 'full_refresh';
-    if (mode !== 'full_refresh' && mode !== 'incremental') {
-      throw new ConfigError(
-        `Stream ${stream.name}: sync_mode "${mode}" is not full_refresh or incremental.`
-      );
-    }
-    if (mode === 'incremental' && !stream.supportsIncremental) {
-      throw new ConfigError(
-        `Stream ${stream.name} supports only full_refresh, not incremental.`
-      );
+    const problem =
+      mode !== 'full_refresh' && mode !== 'incremental'
+        ? `sync_mode "${mode}" is not full_refresh or incremental.`
+        : mode === 'incremental' && !stream.supportsIncremental
+          ? 'it supports only full_refresh, not incremental.'
+          : undefined;
+    if (problem) {
+      const msg = `Stream ${stream.name}: ${problem}`;
+      rejected.push({
+        stream: stream.name,
+        error: new ConfigError(msg, {code: 'CATALOG_INVALID'}),
+      });
+      continue;
     }
     plan.push({stream, incremental: mode === 'incremental'});
   }
-  return plan;
+  return {plan, rejected};
 }
 
-async function fail(
+/** One failure as its own TRACE error (a bug's stack goes to the log, never into the message). */
+async function report(
   output: Output,
-  logger: ConnectorLogger,
-  errors: unknown[]
+  logger: Logger,
+  err: unknown,
+  stream?: string
 ): Promise<void> {
-  const messages = errors.map(describeError);
-  for (const e of errors) {
-    if (!(e instanceof ConnectorError) && e instanceof Error && e.stack)
-      logger.error(e.stack);
-  }
-  const message =
-    messages.length === 1
-      ? messages[0]
-      : `${messages.length} errors: ${messages.map((m, i) => `(${i + 1}) ${m}`).join(' ')}`;
-  const failureType = errors.some((e) => failureTypeOf(e) === 'config_error')
-    ? 'config_error'
-    : 'system_error';
+  if (!(err instanceof ConnectorError) && err instanceof Error && err.stack)
+    logger.error(err.stack);
+  const message = describeError(err);
   await output.message(
-    traceError(
+    traceError({
       message,
-      failureType,
-      errors[0] instanceof Error ? errors[0].name : undefined
-    )
+      failureType: failureTypeOf(err),
+      code: codeOf(err),
+      detail:
+        err instanceof ConnectorError ? `${err.name}: ${message}` : message,
+      stream,
+    })
   );
 }

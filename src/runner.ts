@@ -1,94 +1,136 @@
 import {Command} from 'commander';
 import fs from 'fs';
 
-import {
-  addSourceCommonProperties,
-  AirbyteSourceRunner,
-  AirbyteSpec,
-  redactConfig,
-} from './cdk';
+import {addSourceCommonProperties, AirbyteSpec, redactConfig} from './cdk';
 import {ConcurConfig} from './config';
-import {ConfigError, describeError} from './errors';
+import {codeOf, ConfigError, describeError, failureTypeOf} from './errors';
 import {ConnectorLogger} from './protocol/logger';
 import {traceError} from './protocol/messages';
 import {Output} from './protocol/output';
 import {ConfiguredCatalog, runRead} from './read';
+import {exitOnSignals} from './signals';
 import {ConcurExtractSource} from './source';
+import {connectorVersion} from './version';
 
-/** The CDK's runner with the two commands where it behaves unlike a stock Airbyte source replaced. */
-export class ConcurSourceRunner extends AirbyteSourceRunner<ConcurConfig> {
+/**
+ * The connector's CLI: the four Airbyte commands with this connector's
+ * options only (the CDK's runner adds commands and options it does not
+ * have). Each command loads its files itself: a missing, unreadable or
+ * non-JSON file is a config_error naming it, never a stack trace.
+ */
+export class ConcurSourceRunner {
   constructor(
-    private readonly connectorLogger: ConnectorLogger,
-    private readonly concurSource: ConcurExtractSource
-  ) {
-    super(connectorLogger as any, concurSource);
+    private readonly logger: ConnectorLogger,
+    private readonly source: ConcurExtractSource
+  ) {}
+
+  mainCommand(): Command {
+    exitOnSignals();
+    return new Command()
+      .name('main')
+      .description('Airbyte source for the SAP Concur Extract Web Service')
+      .version(
+        connectorVersion(),
+        '-v, --version',
+        'print the connector version'
+      )
+      .addCommand(this.specCommand())
+      .addCommand(this.checkCommand())
+      .addCommand(this.discoverCommand())
+      .addCommand(this.readCommand());
   }
 
   /** The CDK adds its own options (max_stream_failures, debug…); keep them out of the user's form. */
-  override specCommand(): Command {
-    return new Command()
-      .command('spec')
+  specCommand(): Command {
+    return new Command('spec')
       .description('print the connector specification')
-      .action(async () =>
-        this.connectorLogger.write(
-          await specWithHiddenCommonProperties(this.concurSource)
-        )
+      .action(() =>
+        this.run(async () => {
+          this.logger.write(await specWithHiddenCommonProperties(this.source));
+          return 0;
+        })
+      );
+  }
+
+  checkCommand(): Command {
+    return new Command('check')
+      .description('check the credentials and the configured definitions')
+      .requiredOption('--config <path>', 'config JSON file')
+      .action((opts: {config: string}) =>
+        this.run(async () => {
+          const config = loadJson<ConcurConfig>(opts.config, 'config');
+          this.logger.write(await this.source.check(config));
+          return 0;
+        })
+      );
+  }
+
+  discoverCommand(): Command {
+    return new Command('discover')
+      .description('print the catalog of streams')
+      .requiredOption('--config <path>', 'config JSON file')
+      .action((opts: {config: string}) =>
+        this.run(async () => {
+          const config = loadJson<ConcurConfig>(opts.config, 'config');
+          this.logger.write(await this.source.discover(config));
+          return 0;
+        })
       );
   }
 
   /**
-   * Per-stream STATE with sourceStats, plain JSON state, and on failure an
-   * Airbyte TRACE error and a non-zero exit (the CDK prints neither).
+   * Per-stream statuses, STATE with sourceStats, plain JSON state, and on
+   * failure TRACE errors and a non-zero exit (see read.ts).
    */
-  override readCommand(): Command {
-    return new Command()
-      .command('read')
+  readCommand(): Command {
+    return new Command('read')
       .description('read records')
-      .requiredOption('--config <path to json>', 'config json')
-      .requiredOption('--catalog <path to json>', 'configured catalog json')
-      .option('--state <path to json>', 'state json')
-      .action(
-        async (opts: {config: string; catalog: string; state?: string}) => {
-          const output = new Output();
-          let code: number;
-          try {
-            const config = loadJson<ConcurConfig>(opts.config, 'config');
-            const catalog = loadJson<ConfiguredCatalog>(
-              opts.catalog,
-              'catalog'
-            );
-            const state = opts.state
-              ? loadJson(opts.state, 'state')
-              : undefined;
-            const spec = await specWithHiddenCommonProperties(
-              this.concurSource
-            );
-            this.connectorLogger.info(
-              `Source version: ${process.env.CONNECTOR_VERSION ?? 'dev'}`
-            );
-            this.connectorLogger.info(
-              `Config: ${JSON.stringify(redactConfig(config, spec))}`
-            );
-            code = await runRead(
-              this.concurSource,
-              this.connectorLogger,
-              config,
-              catalog,
-              state,
-              output
-            );
-          } catch (err) {
-            await output.message(
-              traceError(describeError(err), 'config_error')
-            );
-            code = 1;
-          }
-          await new Promise<void>((resolve) =>
-            process.stdout.write('', () => resolve())
+      .requiredOption('--config <path>', 'config JSON file')
+      .requiredOption('--catalog <path>', 'configured catalog JSON file')
+      .option('--state <path>', 'state JSON file')
+      .action((opts: {config: string; catalog: string; state?: string}) =>
+        this.run(async (output) => {
+          const config = loadJson<ConcurConfig>(opts.config, 'config');
+          const catalog = loadJson<ConfiguredCatalog>(opts.catalog, 'catalog');
+          const state = opts.state ? loadJson(opts.state, 'state') : undefined;
+          const spec = await specWithHiddenCommonProperties(this.source);
+          this.logger.info(`Source version: ${connectorVersion()}`);
+          this.logger.info(
+            `Config: ${JSON.stringify(redactConfig(config, spec))}`
           );
-          process.exit(code);
-        }
+          return runRead(
+            this.source,
+            this.logger,
+            config,
+            catalog,
+            state,
+            output
+          );
+        })
       );
+  }
+
+  /** Runs a command; any failure outside read's own reporting is one TRACE error. Exits when stdout is flushed. */
+  private async run(body: (output: Output) => Promise<number>): Promise<void> {
+    const output = new Output();
+    let code: number;
+    try {
+      code = await body(output);
+    } catch (err) {
+      await output.message(
+        traceError({
+          message: describeError(err),
+          failureType: failureTypeOf(err),
+          code: codeOf(err),
+          detail: describeError(err),
+        })
+      );
+      code = 1;
+    }
+    await new Promise<void>((resolve) =>
+      process.stdout.write('', () => resolve())
+    );
+    process.exit(code);
   }
 }
 
@@ -113,15 +155,20 @@ function loadJson<T = unknown>(file: string, what: string): T {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(
-      `Cannot read the ${what} file ${file}: ${(err as Error).message}`
-    );
+    const reason =
+      (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new ConfigError(`Cannot read the ${what} file ${file} (${reason}).`, {
+      code: 'CONFIG_FILE_UNREADABLE',
+    });
   }
   try {
     return JSON.parse(text) as T;
   } catch (err) {
+    // Node quotes the text around the error: never print it (a config holds secrets).
+    const at = /position \d+/.exec((err as Error).message)?.[0];
     throw new ConfigError(
-      `The ${what} file ${file} is not valid JSON: ${(err as Error).message}`
+      `The ${what} file ${file} is not valid JSON${at ? ` (at ${at})` : ''}.`,
+      {code: 'CONFIG_FILE_UNREADABLE'}
     );
   }
 }

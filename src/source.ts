@@ -1,20 +1,18 @@
 import VError from 'verror';
 
 import {AirbyteSourceBase, AirbyteSpec, AirbyteStreamBase} from './cdk';
-import {ConcurClient} from './concur/client';
+import {checkConnection} from './check';
+import {ClientOptions, ConcurClient} from './concur/client';
 import {
   AmountsAs,
   ConcurConfig,
-  resolveConfig,
   ResolvedConfig,
   withRefreshToken,
 } from './config';
-import {describeError} from './errors';
 import {connectorConfigControl} from './protocol/messages';
 import {Output} from './protocol/output';
 import {readResource} from './resources';
 import {ConcurStream} from './streams/base';
-import {selectDefinitions} from './streams/context';
 import {ExtractDefinitions} from './streams/definitions';
 import {ExtractFileRows} from './streams/file-rows';
 import {ExtractFiles} from './streams/files';
@@ -43,25 +41,19 @@ export class ConcurExtractSource extends AirbyteSourceBase<ConcurConfig> {
     return new AirbyteSpec(readResource('spec.json'));
   }
 
-  /** Gets a token and lists definitions; checks every configured definition exists. */
+  /** Gets a token and lists definitions within CHECK_DEADLINE_MS (see check.ts). */
   async checkConnection(
     config: ConcurConfig
   ): Promise<[boolean, VError | undefined]> {
-    try {
-      const resolved = resolveConfig(config);
-      const client = this.createClient(resolved, config, new Output());
-      await client.authenticate();
-      const selected = selectDefinitions(
-        await client.listDefinitions(),
-        resolved.definitions
-      );
-      this.logger.info(
-        `Connected to Concur: ${selected.length} extract definition(s) selected.`
-      );
-      return [true, undefined];
-    } catch (err) {
-      return [false, new VError(describeError(err))];
-    }
+    const problem = await checkConnection(
+      config,
+      (resolved, opts) =>
+        this.createClient(resolved, config, new Output(), opts),
+      (m) => this.logger.info(m)
+    );
+    return problem === undefined
+      ? [true, undefined]
+      : [false, new VError(problem)];
   }
 
   /**
@@ -72,9 +64,11 @@ export class ConcurExtractSource extends AirbyteSourceBase<ConcurConfig> {
   createClient(
     resolved: ResolvedConfig,
     config: ConcurConfig,
-    output: Output
+    output: Output,
+    opts: Partial<ClientOptions> = {}
   ): ConcurClient {
     return ConcurClient.create(resolved, {
+      ...opts,
       logger: this.logger,
       onRefreshTokenRotated: (token) => {
         this.logger.info(

@@ -30,7 +30,9 @@ export function parseInputState(input: unknown): ConnectorState {
     if (m.type === 'STREAM' || m.stream?.stream_descriptor) {
       const name = m.stream?.stream_descriptor?.name;
       if (typeof name !== 'string')
-        throw new ConfigError('A STREAM state has no stream_descriptor.name.');
+        throw new ConfigError('A STREAM state has no stream_descriptor.name.', {
+          code: 'STATE_INVALID',
+        });
       out[name] = asStreamState(Data.decompress(m.stream.stream_state), name);
     } else if (m.type === 'GLOBAL') {
       for (const s of m.global?.stream_states ?? []) {
@@ -47,7 +49,9 @@ export function parseInputState(input: unknown): ConnectorState {
         out[name] = asStreamState(s, name);
       }
     } else {
-      throw new ConfigError(`Unknown state type "${String(m.type)}".`);
+      throw new ConfigError(`Unknown state type "${String(m.type)}".`, {
+        code: 'STATE_INVALID',
+      });
     }
   }
   return out;
@@ -63,7 +67,9 @@ function unwrap(raw: unknown): unknown {
 function asStreamState(value: unknown, stream: string): StreamState {
   if (value === undefined || value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new ConfigError(`The state of stream ${stream} is not an object.`);
+    throw new ConfigError(`The state of stream ${stream} is not an object.`, {
+      code: 'STATE_INVALID',
+    });
   }
   const out: StreamState = {};
   for (const [definition, c] of Object.entries(value as Record<string, any>)) {
@@ -95,7 +101,8 @@ function normaliseCursor(
   if (!m || Number.isNaN(Date.parse(m[2] ? cursor : `${cursor}Z`))) {
     throw new ConfigError(
       `The state of stream ${stream}, definition ${definition}, has cursor ${JSON.stringify(cursor)}, ` +
-        'which is not an ISO 8601 date-time; fix or reset the stream state.'
+        'which is not an ISO 8601 date-time; fix or reset the stream state.',
+      {code: 'STATE_INVALID'}
     );
   }
   if (!m[2] || m[2] === 'Z') return m[2] ? cursor : `${cursor}Z`;

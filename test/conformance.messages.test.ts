@@ -3,6 +3,7 @@
  * per line, the one message each command is due (SPEC, CONNECTION_STATUS,
  * CATALOG) exactly once, exit codes, and no configured secret anywhere.
  */
+import {errorTraces} from './helpers/cli';
 import {
   command,
   configFile,
@@ -93,7 +94,7 @@ describe.each(MODES)('protocol messages (%s mode)', (_mode, env) => {
       const statuses = ofType(run, 'CONNECTION_STATUS');
       expect(statuses).toHaveLength(1);
       expect(statuses[0].connectionStatus).toMatchObject({status: 'SUCCEEDED'});
-      expect(ofType(run, 'TRACE')).toEqual([]);
+      expect(errorTraces(run.messages)).toEqual([]);
     }
   );
 

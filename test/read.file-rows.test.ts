@@ -2,9 +2,11 @@ import {
   byType,
   catalog,
   CliResult,
+  errorTraces,
   nextState,
   records,
   states,
+  streamStatuses,
 } from './helpers/cli';
 import {
   baseScenario,
@@ -226,9 +228,10 @@ describe('extract_file_rows through bin/main', () => {
     sim = await startSimulator(sc);
     const res = await read(sim, 'incremental');
     expect(res.code).toBe(1);
-    const trace = byType(res.messages, 'TRACE')[0].trace.error;
+    const [trace] = errorTraces(res.messages);
     // Only the Concur side can fix the file: a config_error, naming the option that skips it.
     expect(trace.failure_type).toBe('config_error');
+    expect(trace.stream_descriptor).toEqual({name: 'extract_file_rows'});
     expect(trace.message).toMatch(
       /definition "Standard Accounting Extract", job sae\$bad, file sae\$bad\.txt/
     );
@@ -248,11 +251,16 @@ describe('extract_file_rows through bin/main', () => {
     expect(records(res.messages).some((r) => r.job_id === 'sae$after')).toBe(
       false
     );
-    // The TRACE comes after the last STATE.
-    const types = res.messages.map((m) => m.type);
-    expect(types.lastIndexOf('TRACE')).toBeGreaterThan(
-      types.lastIndexOf('STATE')
+    // The stream's error comes after its last STATE, then its INCOMPLETE status.
+    const kinds = res.messages.map((m) => m.trace?.type ?? m.type);
+    expect(kinds.lastIndexOf('ERROR')).toBeGreaterThan(
+      kinds.lastIndexOf('STATE')
     );
+    expect(streamStatuses(res.messages).extract_file_rows).toEqual([
+      'STARTED',
+      'RUNNING',
+      'INCOMPLETE',
+    ]);
   });
 
   test('an unparseable quote stops the job with its job, file and line', async () => {
@@ -271,7 +279,7 @@ describe('extract_file_rows through bin/main', () => {
     );
     const res = await read(sim, 'incremental');
     expect(res.code).toBe(1);
-    const msg = byType(res.messages, 'TRACE')[0].trace.error.message;
+    const msg = errorTraces(res.messages)[0].message;
     expect(msg).toMatch(
       /definition "Cornell", job bad\$q, file bad\$q\.txt, line \d+/
     );

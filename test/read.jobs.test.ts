@@ -2,6 +2,8 @@ import {
   byType,
   catalog,
   CliResult,
+  errorCodes,
+  errorTraces,
   nextState,
   records,
   states,
@@ -318,7 +320,7 @@ describe('read: auth refresh, retries and failure', () => {
     expect(sim.requests.filter((r) => r.fault).length).toBeGreaterThan(0);
     const logs = byType(res.messages, 'LOG').map((m) => m.log.message);
     expect(logs.some((l) => /retrying in/.test(l))).toBe(true);
-    expect(byType(res.messages, 'TRACE')).toEqual([]);
+    expect(errorTraces(res.messages)).toEqual([]);
   });
 
   test('403 on every call: a TRACE config_error, exit 1, after nothing was emitted', async () => {
@@ -334,10 +336,11 @@ describe('read: auth refresh, retries and failure', () => {
       })
     );
     expect(res.code).toBe(1);
-    const traces = byType(res.messages, 'TRACE');
+    const traces = errorTraces(res.messages);
     expect(traces).toHaveLength(1);
-    expect(traces[0].trace.error.failure_type).toBe('config_error');
-    expect(traces[0].trace.error.message).toMatch(/403/);
+    expect(traces[0].failure_type).toBe('config_error');
+    expect(errorCodes(res.messages)).toEqual(['AUTH_FORBIDDEN']);
+    expect(traces[0].message).toMatch(/403/);
     expect(records(res.messages)).toEqual([]);
   });
 
@@ -358,9 +361,13 @@ describe('read: auth refresh, retries and failure', () => {
     };
     const res = await read(sim, cat);
     expect(res.code).not.toBe(0);
-    expect(byType(res.messages, 'TRACE')[0].trace.error.message).toMatch(
-      /__AIRBYTE__stream_that_does_not_exist/
-    );
+    const [error] = errorTraces(res.messages);
+    expect(error.message).toMatch(/__AIRBYTE__stream_that_does_not_exist/);
+    expect(error).toMatchObject({
+      failure_type: 'config_error',
+      stream_descriptor: {name: '__AIRBYTE__stream_that_does_not_exist'},
+    });
+    expect(errorCodes(res.messages)).toEqual(['STREAM_UNKNOWN']);
   });
 
   const runFaulty = (s: SimulatorHandle): Promise<CliResult> =>

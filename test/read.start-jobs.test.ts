@@ -1,4 +1,11 @@
-import {byType, catalog, CliResult, nextState, records} from './helpers/cli';
+import {
+  byType,
+  catalog,
+  CliResult,
+  errorTraces,
+  nextState,
+  records,
+} from './helpers/cli';
 import {
   baseScenario,
   OTHER_DEF,
@@ -32,7 +39,7 @@ const posts = (sim: SimulatorHandle) =>
   sim.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/job'));
 const logs = (messages: any[]) =>
   byType(messages, 'LOG').map((m) => m.log.message as string);
-const errorOf = (messages: any[]) => byType(messages, 'TRACE')[0]?.trace.error;
+const errorOf = (messages: any[]) => errorTraces(messages)[0];
 
 describe('start_new_jobs: start a job, wait for it, read it in the same sync', () => {
   let sim: SimulatorHandle;

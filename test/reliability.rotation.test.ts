@@ -5,7 +5,7 @@
  * whole configuration with the new token to the platform in an Airbyte CONTROL
  * message (type CONNECTOR_CONFIG) so the next sync starts with it.
  */
-import {byType, records, runCli, tempFiles} from './helpers/cli';
+import {byType, errorCodes, records, runCli, tempFiles} from './helpers/cli';
 import {FAST_ENV, job, sync, SyncResult, traces} from './helpers/reliability';
 import {
   baseScenario,
@@ -235,7 +235,15 @@ describe('rotated refresh tokens outside a successful read', () => {
     });
     const res = await sync(configFor(sim));
     expect(res.code).not.toBe(0);
-    expect(traces(res.messages)).toHaveLength(1);
+    // The definition's job list fails both streams that read it, each with its own error.
+    expect(traces(res.messages).map((t) => t.stream_descriptor.name)).toEqual([
+      'extract_jobs',
+      'extract_file_rows',
+    ]);
+    expect(errorCodes(res.messages)).toEqual([
+      'CONCUR_ANSWER_INVALID',
+      'CONCUR_ANSWER_INVALID',
+    ]);
     const cs = controls(res);
     expect(cs.length).toBe(1);
     sim.setFault({malformed_xml: false});

@@ -192,7 +192,10 @@ describe('no secret in any output (bin/main against the simulator)', () => {
 
   const fails = (res: SyncResult, type = 'config_error') => {
     expect(res.code).not.toBe(0);
-    expect(traces(res.messages).map((t) => t.failure_type)).toEqual([type]);
+    // One failure type; a definition's job list that fails fails each stream reading it.
+    expect([
+      ...new Set(traces(res.messages).map((t) => t.failure_type)),
+    ]).toEqual([type]);
   };
 
   test('successful syncs through faults: 429/5xx/resets/stalls on the API and the token endpoint, expiring tokens', async () => {
@@ -334,7 +337,8 @@ describe('no secret in any output (bin/main against the simulator)', () => {
           only_paths: '/file$',
         }
       ),
-      'system_error'
+      // Concur's network failed every attempt: a later sync may succeed.
+      'transient_error'
     );
   });
 

@@ -203,13 +203,13 @@ function isAuthFailure(err: unknown): err is ConnectorError {
 function staticTokenRefused(err: ConnectorError): ConfigError {
   return new ConfigError(
     `${err.message}. The configured access token was refused (expired, revoked, or lacking the EXTRCT scope) and a static token cannot be refreshed: provide a new access token, or use the oauth2_refresh_token credentials.`,
-    {status: err.status, context: err.context}
+    {code: 'AUTH_TOKEN_REFUSED', status: err.status, context: err.context}
   );
 }
 
 function refusedAfterRefresh(err: ConnectorError): ConfigError {
   return new ConfigError(
     `${err.message}. Concur refused a freshly issued access token: the user needs the Company Administrator or Web Services Administrator role, and the app the EXTRCT scope.`,
-    {status: err.status, context: err.context}
+    {code: 'AUTH_FORBIDDEN', status: err.status, context: err.context}
   );
 }

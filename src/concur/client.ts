@@ -23,6 +23,8 @@ export interface ClientOptions {
   retry?: Partial<RetryPolicy>;
   /** Socket idle timeout of every call (default 60 s, §6). */
   timeoutMs?: number;
+  /** Told before each wait after a 429 (see HttpOptions.onRateLimited). */
+  onRateLimited?: (quotaResetMs: number | undefined) => void;
 }
 
 export type StartJobResult = {conflict: false; job: Job} | {conflict: true};
@@ -48,6 +50,7 @@ export class ConcurClient {
       logger: opts.logger,
       retry: opts.retry,
       timeoutMs: opts.timeoutMs,
+      onRateLimited: opts.onRateLimited,
     });
     const auth = new Auth(config, http, {
       logger: opts.logger,
@@ -130,9 +133,7 @@ export class ConcurClient {
     if (!fileLink) {
       throw new DataError(
         `no file-link (status ${job.status}): the job has no file yet.`,
-        {
-          context: {job: job.id},
-        }
+        {code: 'JOB_NO_FILE', context: {job: job.id}}
       );
     }
     try {

@@ -147,7 +147,8 @@ function decoder(encoding: string | undefined, what: string): Transform[] {
   if (e === 'deflate') return [zlib.createInflate()];
   if (e === 'br') return [zlib.createBrotliDecompress()];
   throw new DataError(
-    `${what} answered with an unsupported Content-Encoding "${e}".`
+    `${what} answered with an unsupported Content-Encoding "${e}".`,
+    {code: 'CONCUR_ANSWER_INVALID'}
   );
 }
 
@@ -157,7 +158,7 @@ function writeError(dest: string, err: unknown): ConnectorError {
   return new ConnectorError(
     `Cannot write the extract file to ${dest}: ${code}.`,
     {
-      failureType: 'system_error',
+      code: 'WORK_DIR_FAILED',
     }
   );
 }

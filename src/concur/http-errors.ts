@@ -7,10 +7,11 @@ import {STATUS_CODES} from 'http';
 
 import {
   ApiError,
-  classifyStatus,
   ConfigError,
   ConnectorError,
   DataError,
+  ErrorCode,
+  statusCode,
 } from '../errors';
 import {errorMessageOf, quote} from './xml';
 
@@ -21,11 +22,7 @@ export class NetworkError extends ApiError {
     readonly nodeCode: string,
     retriable: boolean
   ) {
-    super(message, {
-      code: 'CONCUR_UNREACHABLE',
-      retriable,
-      failureType: retriable ? 'transient_error' : 'system_error',
-    });
+    super(message, {code: networkCode(nodeCode), retriable});
   }
 }
 
@@ -44,6 +41,14 @@ const TRANSIENT_CODES = new Set([
   'ERR_STREAM_PREMATURE_CLOSE',
   'BODY_CUT_SHORT',
 ]);
+
+/** Node's codes for a TLS handshake that failed: retrying cannot help, the URL or a proxy is wrong. */
+const TLS_CODE =
+  /^(ERR_TLS_|ERR_SSL_|EPROTO$|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/;
+
+function networkCode(nodeCode: string): ErrorCode {
+  return TLS_CODE.test(nodeCode) ? 'CONCUR_TLS_FAILED' : 'CONCUR_UNREACHABLE';
+}
 
 /** Failures that happen before a connection exists: the server cannot have seen the request. */
 const NEVER_SENT_CODES = new Set([
@@ -69,13 +74,11 @@ export function statusError(
 ): ApiError {
   const detail = bodyMessage(body, String(headers['content-type'] ?? ''));
   const reason = STATUS_CODES[status] ?? 'Unknown Status';
-  const {retriable, failureType} = classifyStatus(status);
   return new ApiError(
     `${what} answered ${status} ${reason}${detail ? `: ${detail}` : ''}`,
     {
+      code: statusCode(status),
       status,
-      retriable,
-      failureType,
       retryAfterSeconds: parseRetryAfter(headers['retry-after']),
     }
   );
@@ -91,12 +94,14 @@ export function toConnectorError(what: string, err: unknown): ConnectorError {
   );
   if (code === 'ENOTFOUND') {
     return new ConfigError(
-      `${what} failed: cannot resolve the host (${message}); check the base URLs.`
+      `${what} failed: cannot resolve the host (${message}); check the base URLs.`,
+      {code: 'CONCUR_HOST_UNKNOWN'}
     );
   }
   if (/maxContentLength/.test(message)) {
     return new DataError(
-      `${what} answered a body larger than expected (${message}).`
+      `${what} answered a body larger than expected (${message}).`,
+      {code: 'CONCUR_ANSWER_INVALID'}
     );
   }
   if (code === 'ERR_BAD_RESPONSE' && /aborted/i.test(message)) {

@@ -40,6 +40,11 @@ export interface HttpOptions {
   /** For tests: how to wait, and the jitter source. */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /**
+   * Called before waiting out a 429, with when Concur said the quota resets
+   * (epoch ms, from Retry-After; undefined when it did not say).
+   */
+  onRateLimited?: (quotaResetMs: number | undefined) => void;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -82,6 +87,7 @@ export class Http {
   private readonly timeoutMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
+  private readonly onRateLimited?: (quotaResetMs: number | undefined) => void;
 
   constructor(opts: HttpOptions) {
     const fromEnv = timingsFromEnv();
@@ -90,6 +96,7 @@ export class Http {
     this.timeoutMs = opts.timeoutMs ?? fromEnv.timeoutMs ?? REQUEST_TIMEOUT_MS;
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.random = opts.random ?? Math.random;
+    this.onRateLimited = opts.onRateLimited;
     this.axios = axios.create({
       headers: {'User-Agent': USER_AGENT},
       validateStatus: () => true,
@@ -171,9 +178,17 @@ export class Http {
         const retry = await this.mayRetry(req, err);
         if (!retry || n >= this.policy.maxAttempts) {
           if (n > 1) err.message += ` (gave up after ${n} attempts)`;
+          err.host ??= hostOf(req.url);
           throw err;
         }
         const delay = this.delayFor(err, n);
+        if (err.status === 429) {
+          this.onRateLimited?.(
+            err.retryAfterSeconds === undefined
+              ? undefined
+              : Date.now() + err.retryAfterSeconds * 1000
+          );
+        }
         this.logger.warn(
           `${err.message}; attempt ${n} of ${this.policy.maxAttempts} failed, retrying in ${delay} ms`
         );
@@ -200,5 +215,14 @@ export class Http {
     }
     const ceiling = Math.min(p.maxDelayMs, p.baseDelayMs * 2 ** (attempt - 1));
     return Math.round(this.random() * ceiling);
+  }
+}
+
+/** The host of a request (never its path or query, which may carry ids). */
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
   }
 }

@@ -33,7 +33,9 @@ function parseLink(link: string): URL {
   try {
     return new URL(link, 'http://relative.invalid');
   } catch {
-    throw new DataError(`Concur sent a link that is not a URL: "${link}".`);
+    throw new DataError(`Concur sent a link that is not a URL: "${link}".`, {
+      code: 'CONCUR_ANSWER_INVALID',
+    });
   }
 }
 
@@ -42,7 +44,9 @@ export function lastSegment(link: string): string {
   const parts = segments(link);
   const last = parts[parts.length - 1];
   if (!last)
-    throw new DataError(`Concur sent a link without an id: "${link}".`);
+    throw new DataError(`Concur sent a link without an id: "${link}".`, {
+      code: 'CONCUR_ANSWER_INVALID',
+    });
   return decodePathSegment(last);
 }
 

@@ -28,7 +28,8 @@ export function normaliseStatus(raw: string | undefined): JobStatus {
   const status = STATUSES[key];
   if (!status) {
     throw new DataError(
-      `Concur sent an unknown job status "${raw ?? ''}" (expected Queued, Running, Completed or Failed).`
+      `Concur sent an unknown job status "${raw ?? ''}" (expected Queued, Running, Completed or Failed).`,
+      {code: 'CONCUR_ANSWER_INVALID'}
     );
   }
   return status;
@@ -90,6 +91,7 @@ function offsetMs(zone: string): number {
 
 function badTime(raw: string | undefined): DataError {
   return new DataError(
-    `Concur sent a time "${raw ?? ''}" that is not an ISO 8601 date-time.`
+    `Concur sent a time "${raw ?? ''}" that is not an ISO 8601 date-time.`,
+    {code: 'CONCUR_ANSWER_INVALID'}
   );
 }

@@ -58,7 +58,8 @@ function rootElement(doc: XmlObject, name: string, where: string): XmlObject {
   if (root === undefined) {
     const found = Object.keys(doc).join(', ') || 'nothing';
     throw new DataError(
-      `${where} answered <${found}> where <${name}> was expected.`
+      `${where} answered <${found}> where <${name}> was expected.`,
+      {code: 'CONCUR_ANSWER_INVALID'}
     );
   }
   // An empty <jobs/> parses as ''.
@@ -118,6 +119,8 @@ function required(
 ): string {
   const link = cleanLink(childText(node, name));
   if (!link)
-    throw new DataError(`${where} answered a <${element}> without <${name}>.`);
+    throw new DataError(`${where} answered a <${element}> without <${name}>.`, {
+      code: 'CONCUR_ANSWER_INVALID',
+    });
   return link;
 }

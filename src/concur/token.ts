@@ -1,6 +1,6 @@
 /** The token endpoint's answers (§3.2): a token, or an error to explain to the user. */
 import {checkBaseUrl} from '../config';
-import {ConfigError, DataError} from '../errors';
+import {ConfigError, DataError, ErrorCode} from '../errors';
 import {registerSecret} from '../redact';
 import {DEFAULT_TOKEN_LIFETIME_S, TOKEN_PATH} from './limits';
 import {quote} from './xml';
@@ -29,7 +29,8 @@ export function readTokenAnswer(body: string): TokenAnswer {
   const accessToken = o?.access_token;
   if (typeof accessToken !== 'string' || accessToken === '') {
     throw new DataError(
-      'The Concur token endpoint answered without an access_token.'
+      'The Concur token endpoint answered without an access_token.',
+      {code: 'CONCUR_ANSWER_INVALID'}
     );
   }
   return {
@@ -77,12 +78,21 @@ export function tokenError(
   const detail = parts.length
     ? quote(`${parts.join(': ')}${code}`)
     : `HTTP ${status}`;
-  const message = str(o?.error)
-    ? advice(str(o?.error), detail, grant)
+  const error = str(o?.error);
+  const message = error
+    ? advice(error, detail, grant)
     : `The token endpoint answered ${status} without an OAuth error; check oauth_base_url (the host of POST ${TOKEN_PATH}).`;
+  const errorCode: ErrorCode = !error
+    ? 'AUTH_ENDPOINT_INVALID'
+    : error === 'invalid_client' || error === 'unauthorized_client'
+      ? 'AUTH_INVALID_CLIENT'
+      : 'AUTH_INVALID_GRANT';
   const geolocation =
     o?.code === 16 || o?.code === '16' ? str(o?.geolocation) : undefined;
-  return {error: new ConfigError(message, {status}), geolocation};
+  return {
+    error: new ConfigError(message, {code: errorCode, status}),
+    geolocation,
+  };
 }
 
 function advice(

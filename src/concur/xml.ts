@@ -40,21 +40,25 @@ export function parseXml(body: string, where: string): XmlObject {
   const text = body.replace(/^\uFEFF/, '');
   if (FORBIDDEN_DECLARATION.test(text)) {
     throw new DataError(
-      `${where} answered XML with a DOCTYPE or ENTITY declaration, which is refused (never expanded).`
+      `${where} answered XML with a DOCTYPE or ENTITY declaration, which is refused (never expanded).`,
+      {code: 'CONCUR_ANSWER_INVALID'}
     );
   }
   const verdict = XMLValidator.validate(text);
   if (verdict !== true) {
     const {msg, line} = verdict.err;
     throw new DataError(
-      `${where} answered malformed or truncated XML (line ${line}: ${msg}).`
+      `${where} answered malformed or truncated XML (line ${line}: ${msg}).`,
+      {code: 'CONCUR_ANSWER_INVALID'}
     );
   }
   try {
     return parser.parse(text) as XmlObject;
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    throw new DataError(`${where} answered unreadable XML (${reason}).`);
+    throw new DataError(`${where} answered unreadable XML (${reason}).`, {
+      code: 'CONCUR_ANSWER_INVALID',
+    });
   }
 }
 

@@ -1,4 +1,4 @@
-import {DataError, ErrorContext} from '../errors';
+import {DataError, ErrorCode, ErrorContext} from '../errors';
 
 /**
  * An extract file that fails a check: a config_error (only the Concur side can
@@ -7,13 +7,12 @@ import {DataError, ErrorContext} from '../errors';
  */
 export function fileError(
   message: string,
-  code: string,
+  code: ErrorCode,
   context?: ErrorContext,
   cause?: unknown
 ): DataError {
   return new DataError(message, {
     code,
-    failureType: 'config_error',
     context,
     cause,
   });

@@ -1,6 +1,6 @@
 import {isUtf8} from 'buffer';
 
-import {withContext} from '../errors';
+import {ErrorCode, withContext} from '../errors';
 import {FieldsError, splitRecord, UNTERMINATED} from './fields';
 import {fileError} from './file-error';
 import {
@@ -345,7 +345,7 @@ export class ContentScanner {
     throw this.error(line, NOT_UTF8, 'FILE_ENCODING_INVALID');
   }
 
-  private error(line: number, message: string, code: string) {
+  private error(line: number, message: string, code: ErrorCode) {
     return fileError(message, code, {file: this.fileName, line});
   }
 }

@@ -1,4 +1,4 @@
-import type {DataError} from '../errors';
+import type {DataError, ErrorCode} from '../errors';
 import {fileError} from './file-error';
 import {decimalText} from './layouts/convert';
 
@@ -151,7 +151,7 @@ export class SaeVerifier {
     };
   }
 
-  private error(line: number, message: string, code: string): DataError {
+  private error(line: number, message: string, code: ErrorCode): DataError {
     return fileError(message, code, {file: this.fileName, line});
   }
 }

@@ -2,7 +2,7 @@ import {Readable, Transform, TransformCallback} from 'stream';
 import * as yauzl from 'yauzl';
 import * as zlib from 'zlib';
 
-import {DataError} from '../errors';
+import {DataError, ErrorCode} from '../errors';
 import {fileError} from './file-error';
 import type {ExtractFile} from './reader';
 
@@ -243,7 +243,7 @@ function notReadable(
   archive: string,
   err: unknown,
   entry?: string,
-  code = 'ZIP_INVALID'
+  code: ErrorCode = 'ZIP_INVALID'
 ): DataError {
   if (err instanceof DataError) return err;
   const why = err instanceof Error ? err.message : String(err);

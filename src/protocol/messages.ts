@@ -26,22 +26,30 @@ export function streamState(
   };
 }
 
-export function traceError(
-  message: string,
-  failureType: FailureType,
-  internal?: string,
-  stack?: string
-): object {
+/**
+ * An Airbyte TRACE error: `message` for people, `internal_message` beginning
+ * with the error's stable code, and the stream it belongs to (none for a
+ * failure of the whole sync, such as credentials).
+ */
+export function traceError(error: {
+  message: string;
+  failureType: FailureType;
+  code: string;
+  detail?: string;
+  stream?: string;
+}): object {
   return {
     type: 'TRACE',
     trace: {
       type: 'ERROR',
       emitted_at: Date.now(),
       error: {
-        message,
-        failure_type: failureType,
-        ...(internal ? {internal_message: internal} : {}),
-        ...(stack ? {stack_trace: stack} : {}),
+        message: error.message,
+        failure_type: error.failureType,
+        internal_message: error.detail
+          ? `${error.code}: ${error.detail}`
+          : error.code,
+        ...(error.stream ? {stream_descriptor: {name: error.stream}} : {}),
       },
     },
   };

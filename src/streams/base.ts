@@ -41,7 +41,12 @@ export abstract class ConcurStream {
         ? ['full_refresh', 'incremental']
         : ['full_refresh'],
       ...(this.supportsIncremental
-        ? {source_defined_cursor: true, default_cursor_field: this.cursorField}
+        ? {
+            source_defined_cursor: true,
+            default_cursor_field: this.cursorField,
+            // A failed incremental sync resumes from its last checkpoint.
+            is_resumable: true,
+          }
         : {}),
       source_defined_primary_key: this.primaryKey,
     } as AirbyteStream;

@@ -4,8 +4,8 @@ import {ResolvedConfig} from '../config';
 import {
   ConfigError,
   ConnectorError,
-  DataError,
   describeError,
+  stopsSync,
   withContext,
 } from '../errors';
 import {Logger} from '../protocol/logger';
@@ -13,7 +13,8 @@ import {Logger} from '../protocol/logger';
 /** What every stream may use during one sync. */
 export class SyncContext {
   private selected?: Promise<Definition[]>;
-  readonly failures: ConnectorError[] = [];
+  /** Failures that did not stop the sync, each with the stream it belongs to (none: the sync's). */
+  readonly failures: {error: ConnectorError; stream?: string}[] = [];
 
   constructor(
     readonly client: ConcurClient,
@@ -36,14 +37,14 @@ export class SyncContext {
   /**
    * One definition failed: the sync goes on with the others, then fails. A
    * configuration error (bad credentials…) would fail every definition alike,
-   * so it stops the sync at once; a file that fails its checks (a DataError,
-   * config_error too) is that definition's problem only.
+   * so it stops its stream at once. `stream`: the stream whose data the
+   * failure is missing from (none for a job started before the streams).
    */
-  fail(err: unknown, definition: Definition): void {
+  fail(err: unknown, definition: Definition, stream?: string): void {
     const e = withContext(err, {definition: definition.name || definition.id});
-    if (e.failureType === 'config_error' && !(e instanceof DataError)) throw e;
+    if (stopsSync(e)) throw e;
     this.logger.error(describeError(e));
-    this.failures.push(e);
+    this.failures.push({error: e, stream});
   }
 }
 
@@ -59,7 +60,8 @@ export function selectDefinitions(
       all.map((d) => `"${d.name}" (${d.id})`).join(', ') || 'none';
     throw new ConfigError(
       `The configured definition(s) ${unknown.map((u) => `"${u}"`).join(', ')} do not exist in Concur. ` +
-        `Available definitions: ${available}.`
+        `Available definitions: ${available}.`,
+      {code: 'DEFINITION_NOT_FOUND'}
     );
   }
   return all.filter((d) => wanted.some((w) => matches(d, w)));

@@ -58,7 +58,6 @@ function refusal(check: FileCheck, hint: string): DataError {
   const e = check.error!;
   return new DataError(`${e.message}${hint}`, {
     code: e.code,
-    failureType: e.failureType,
     context: {file: check.file, ...e.context},
     cause: e,
   });

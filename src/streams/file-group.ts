@@ -113,6 +113,8 @@ export async function* readFileStreams(
   );
   const states = members.map((m) => (m.incremental ? m.state : {}));
   for (const def of await ctx.definitions()) {
+    // The streams whose data a failure here is missing from (all, until a job narrows it).
+    let affected = members;
     try {
       const cursors = members.map((m, i) =>
         m.incremental ? states[i][def.id] : undefined
@@ -129,6 +131,7 @@ export async function* readFileStreams(
       for (const job of jobsToEmit(completed, undefined, undefined)) {
         const needing = members.filter((_, i) => wanted[i].has(job));
         if (needing.length === 0) continue;
+        affected = needing;
         const body = await downloadJob(ctx, def, job);
         // invalid_file_handling: `fail` refuses the job (no row), `skip` withholds the failed files.
         let failure: unknown;
@@ -162,10 +165,14 @@ export async function* readFileStreams(
           await fs.rm(body.path, {force: true});
         }
         logJob(ctx, body);
-        if (failure) throw withContext(failure, {job: job.id});
+        if (failure) {
+          // The ledger recorded the refused files: only the row streams miss data.
+          affected = needing.filter((m) => !m.stream.isLedger);
+          throw withContext(failure, {job: job.id});
+        }
       }
     } catch (err) {
-      ctx.fail(err, def);
+      for (const m of affected) ctx.fail(err, def, m.stream.name);
     }
   }
 }

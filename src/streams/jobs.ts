@@ -41,7 +41,7 @@ export class ExtractJobs extends ConcurStream {
         state = {...state, [def.id]: moved};
         yield {state};
       } catch (err) {
-        ctx.fail(err, def);
+        ctx.fail(err, def, this.name);
       }
     }
   }

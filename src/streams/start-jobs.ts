@@ -82,7 +82,10 @@ async function waitForJob(
         throw new JobError(
           `job ${current.id} did not finish within ${formatMinutes(timeoutMs)} (last status ${current.status}). ` +
             `It may still finish in Concur; the next sync will pick it up.`,
-          {context: {definition: def.name, job: current.id}}
+          {
+            code: 'JOB_WAIT_TIMEOUT',
+            context: {definition: def.name, job: current.id},
+          }
         );
       }
       await sleep(Math.min(delay, left));
@@ -95,9 +98,7 @@ async function waitForJob(
   if (current.status === 'Failed') {
     throw new JobError(
       `job ${current.id} ended with status Failed in Concur; it produced no file.`,
-      {
-        context: {definition: def.name, job: current.id},
-      }
+      {code: 'JOB_FAILED', context: {definition: def.name, job: current.id}}
     );
   }
   ctx.logger.info(

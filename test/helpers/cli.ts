@@ -109,6 +109,27 @@ export function tempFiles(
 
 export const byType = (messages: any[], type: string): any[] =>
   messages.filter((m) => m.type === type);
+/** The `error` of every TRACE ERROR (STREAM_STATUS traces left out). */
+export const errorTraces = (messages: any[]): any[] =>
+  byType(messages, 'TRACE')
+    .filter((m) => m.trace.type === 'ERROR')
+    .map((m) => m.trace.error);
+/** The error codes of a run's TRACE errors (the first word of each internal_message). */
+export const errorCodes = (messages: any[]): string[] =>
+  errorTraces(messages).map((e) => String(e.internal_message).split(':')[0]);
+/** Per stream, its STREAM_STATUS sequence, e.g. {extract_jobs: ['STARTED', 'RUNNING', 'COMPLETE']}. */
+export function streamStatuses(messages: any[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const m of byType(messages, 'TRACE')) {
+    if (m.trace.type !== 'STREAM_STATUS') continue;
+    const s = m.trace.stream_status;
+    const reason = s.reasons?.[0]?.type;
+    (out[s.stream_descriptor.name] ??= []).push(
+      reason ? `${s.status}:${reason}` : s.status
+    );
+  }
+  return out;
+}
 export const records = (messages: any[], stream?: string): any[] =>
   byType(messages, 'RECORD')
     .filter((m) => !stream || m.record.stream === stream)

@@ -12,6 +12,7 @@ import path from 'path';
 import {byType, CliResult, nextState, ROOT, runCli, tempFiles} from './cli';
 import {protocolProblems} from './protocol';
 import {SimulatorHandle, startSimulator} from './sim';
+import {streamStatusProblems} from './stream-status';
 
 export const TEST_FILES = path.join(ROOT, 'test_files');
 export const DEMO_SCENARIO = path.join(TEST_FILES, 'scenarios', 'demo.json');
@@ -54,6 +55,8 @@ export interface Run extends CliResult {
   lines: string[];
   /** Messages that do not validate as AirbyteMessage, with the problems. */
   invalid: {index: number; type: string; problems: string[]}[];
+  /** Stream statuses out of order, or a configured stream (of a read) without its final status. */
+  statusProblems: string[];
 }
 
 /** Runs bin/main like Airbyte does (env: plain or platform mode) and checks every stdout line. */
@@ -71,13 +74,29 @@ export async function runConnector(
       problems: protocolProblems(m),
     }))
     .filter((x) => x.problems.length);
-  return {...res, lines, invalid};
+  const statusProblems = streamStatusProblems(
+    res.messages,
+    args[0] === 'read' ? configuredStreams(args) : undefined
+  );
+  return {...res, lines, invalid, statusProblems};
+}
+
+/** The stream names of a read's --catalog file. */
+function configuredStreams(args: string[]): string[] | undefined {
+  try {
+    const file = args[args.indexOf('--catalog') + 1];
+    const cat = JSON.parse(fs.readFileSync(file, 'utf8'));
+    return cat.streams.map((s: any) => s.stream.name);
+  } catch {
+    return undefined; // a test of a bad catalog file: nothing was configured
+  }
 }
 
 /** The message checks CAT applies to every command's output (its runner parses each line). */
 export function expectWellFormed(run: Run): void {
   expect(run.nonJson).toEqual([]);
   expect(run.invalid).toEqual([]);
+  expect(run.statusProblems).toEqual([]);
   expect(run.lines.length).toBeGreaterThan(0);
 }
 

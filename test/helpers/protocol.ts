@@ -5,6 +5,7 @@ import yaml from 'js-yaml';
 import path from 'path';
 
 import {ROOT} from './cli';
+import {streamStatusProblems} from './stream-status';
 
 /** The official protocol schema, beside the repo in CI and on developer machines. */
 export const PROTOCOL_YAML = path.join(
@@ -72,6 +73,7 @@ export function expectValidRun(res: {
 }): void {
   expect(res.nonJson).toEqual([]);
   expectValidMessages(res.messages);
+  expect(streamStatusProblems(res.messages)).toEqual([]);
 }
 
 /** Asserts every message is valid. */

@@ -15,6 +15,7 @@ import {
   byType,
   catalog,
   CliResult,
+  errorTraces,
   nextState,
   records,
   runCli,
@@ -143,8 +144,7 @@ export const logs = (messages: any[], level?: string): string[] =>
     .filter((m) => !level || m.log.level === level)
     .map((m) => m.log.message as string);
 
-export const traces = (messages: any[]): any[] =>
-  byType(messages, 'TRACE').map((m) => m.trace.error);
+export const traces = (messages: any[]): any[] => errorTraces(messages);
 
 /** The stream_state of one stream as the next sync would receive it. */
 export function streamStateOf(messages: any[], stream: string): any {
