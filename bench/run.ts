@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: throughput and peak memory of a full `bin/main read` of
  * extract_file_rows against the simulator, beside a plain csv-parse →
- * JSON.stringify pipeline over the same SAE v3 file, in the same run.
+ * JSON.stringify pipeline over the same SAE v3 file, in the same run; and
+ * `sae_rows` alone on the same file (typed DETAIL records without `values`).
  *
  *   npm run bench                 10 MB and 100 MB files
  *   BENCH_SIZES_MB=10,100,1024 npm run bench   adds a 1 GB file
@@ -114,6 +115,7 @@ async function benchOne(sizeMb: number): Promise<object> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
   const config = path.join(dir, 'config.json');
   const catalog = path.join(dir, 'catalog.json');
+  const saeCatalog = path.join(dir, 'sae-catalog.json');
   fs.writeFileSync(
     config,
     JSON.stringify({
@@ -125,13 +127,12 @@ async function benchOne(sizeMb: number): Promise<object> {
       api_base_url: sim.url,
     })
   );
-  fs.writeFileSync(
-    catalog,
+  const oneStream = (name: string): string =>
     JSON.stringify({
       streams: [
         {
           stream: {
-            name: 'extract_file_rows',
+            name,
             json_schema: {},
             supported_sync_modes: ['full_refresh'],
           },
@@ -139,8 +140,9 @@ async function benchOne(sizeMb: number): Promise<object> {
           destination_sync_mode: 'overwrite',
         },
       ],
-    })
-  );
+    });
+  fs.writeFileSync(catalog, oneStream('extract_file_rows'));
+  fs.writeFileSync(saeCatalog, oneStream('sae_rows'));
   try {
     const baseline = await measure([BASELINE, file]);
     const connector = await measure([
@@ -158,6 +160,19 @@ async function benchOne(sizeMb: number): Promise<object> {
         `bin/main read emitted ${connector.rows} rows, the file has ${details + 1} lines`
       );
     }
+    const saeRows = await measure([
+      MAIN,
+      'read',
+      '--config',
+      config,
+      '--catalog',
+      saeCatalog,
+    ]);
+    if (saeRows.code !== 0 || saeRows.rows !== details) {
+      throw new Error(
+        `sae_rows: exit ${saeRows.code}, ${saeRows.rows} rows for ${details} DETAIL lines`
+      );
+    }
     const row = (m: Measure): object => ({
       seconds: +m.seconds.toFixed(2),
       rows_per_s: Math.round(m.rows / m.seconds),
@@ -170,6 +185,8 @@ async function benchOne(sizeMb: number): Promise<object> {
       connector: row(connector),
       baseline: row(baseline),
       speedup: +(baseline.seconds / connector.seconds).toFixed(2),
+      sae_rows: row(saeRows),
+      sae_rows_speedup: +(connector.seconds / saeRows.seconds).toFixed(2),
     };
   } finally {
     await sim.close();
@@ -199,6 +216,16 @@ async function main(): Promise<void> {
     process.stdout.write(
       `| ${r.file_mb} MB | ${r.lines} | ${r.connector.seconds} | ${r.connector.rows_per_s} | ${r.connector.mb_per_s} | ` +
         `${r.connector.peak_rss_mb} MB | ${r.baseline.seconds} | ${r.baseline.mb_per_s} | ${r.baseline.peak_rss_mb} MB | ${r.speedup}× |\n`
+    );
+  }
+  process.stdout.write(
+    '\n| file | extract_file_rows: s | MB/s | peak RSS | sae_rows: s | MB/s | peak RSS | sae_rows faster by |\n'
+  );
+  process.stdout.write('|---|---|---|---|---|---|---|---|\n');
+  for (const r of results as any[]) {
+    process.stdout.write(
+      `| ${r.file_mb} MB | ${r.connector.seconds} | ${r.connector.mb_per_s} | ${r.connector.peak_rss_mb} MB | ` +
+        `${r.sae_rows.seconds} | ${r.sae_rows.mb_per_s} | ${r.sae_rows.peak_rss_mb} MB | ${r.sae_rows_speedup}× |\n`
     );
   }
 }
