@@ -16,7 +16,14 @@ const ROOT = path.join(__dirname, '..', '..');
 const MAIN = path.join(ROOT, 'bin', 'main');
 const SCENARIO = path.join(ROOT, 'test_files', 'scenarios', 'demo.json');
 const OUT = path.join(ROOT, 'demo', 'out');
-const STREAMS = ['extract_definitions', 'extract_jobs', 'extract_file_rows'];
+const STREAMS = [
+  'extract_definitions',
+  'extract_jobs',
+  'extract_file_rows',
+  'sae_rows',
+  'prae_rows',
+  'extract_files',
+];
 
 const bold = (s: string): string =>
   process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s;
@@ -74,7 +81,7 @@ function catalog(): object {
         sync_mode: 'full_refresh',
         destination_sync_mode: 'overwrite',
       },
-      ...['extract_jobs', 'extract_file_rows'].map((name) => ({
+      ...STREAMS.slice(1).map((name) => ({
         stream: {
           name,
           json_schema: {},
@@ -119,11 +126,14 @@ function showRead(run: Run): void {
     say('   rows per job and file:');
     for (const [k, n] of perJob) say(`     ${String(n).padStart(4)}  ${k}`);
   }
-  const sae = rows
-    .filter((r) => r.layout === 'sae_v3' && r.record_type === 'DETAIL')
+  const sae = recs
+    .filter((r) => r.stream === 'sae_rows')
+    .map((r) => r.data)
     .slice(0, 4);
   if (sae.length) {
-    say('   a few parsed SAE v3 DETAIL rows (named, typed columns):');
+    say(
+      '   a few sae_rows records (one per SAE DETAIL line: named, typed columns, no values array):'
+    );
     const cols = [
       'line_number',
       'employee_id',
@@ -141,7 +151,24 @@ function showRead(run: Run): void {
       say(`     ${cells.join(' | ')}`);
     }
   }
-  for (const t of run.messages.filter((m) => m.type === 'TRACE')) {
+  const ledger = recs
+    .filter((r) => r.stream === 'extract_files')
+    .map((r) => r.data);
+  if (ledger.length) {
+    say(
+      `   extract_files (the reconciliation ledger, one record per file), first ${Math.min(2, ledger.length)} of ${ledger.length}:`
+    );
+    for (const f of ledger.slice(0, 2)) {
+      say(
+        `     ${f.job_id} ${f.file_name}: ${f.size_bytes} bytes, sha256 ${f.sha256.slice(0, 12)}…, ${f.line_count} lines, ` +
+          `header ${f.header_record_count ?? '-'} records / ${f.header_journal_amount_total ?? '-'}, ` +
+          `lines ${f.detail_line_count} / ${f.detail_journal_amount_total ?? '-'} → ${f.verification}, rows_emitted ${f.rows_emitted}`
+      );
+    }
+  }
+  for (const t of run.messages.filter(
+    (m) => m.type === 'TRACE' && m.trace.type === 'ERROR'
+  )) {
     say(`   TRACE ${t.trace.error.failure_type}: ${t.trace.error.message}`);
   }
   for (const l of run.messages.filter(
