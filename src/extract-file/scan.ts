@@ -259,13 +259,17 @@ export class ContentScanner {
       this.widthError(ll, values.length, lineNumber, lost);
     }
     checkFieldCount(ll, values);
+    // An SAE header's count and total are reported as such (SAE_HEADER_INVALID).
+    if (ll.role === 'header' && ll.layout !== 'prae') {
+      this.verifier?.header(values, lineNumber);
+    }
     for (let k = 0; k < ll.indexes.length; k++) {
       const raw = values[ll.indexes[k]];
       if (raw !== '' && ll.converters[k] !== undefined) typedValue(ll, k, raw);
     }
-    if (ll.layout === 'prae') return;
-    if (ll.role === 'header') this.verifier?.header(values, lineNumber);
-    else this.verifier?.detail(values[JOURNAL_AMOUNT], lineNumber);
+    if (ll.layout !== 'prae' && ll.role === 'detail') {
+      this.verifier?.detail(values[JOURNAL_AMOUNT], lineNumber);
+    }
   }
 
   private use(layout: LayoutId): void {

@@ -9,7 +9,7 @@ import {StreamState} from '../state';
 import {ConcurStream, StreamEvent} from './base';
 import {SyncContext} from './context';
 import {advance, jobsToEmit} from './cursor';
-import {filesToEmit} from './file-checks';
+import {applyFileChecks} from './file-checks';
 import {listJobs} from './job-window';
 import {formatBytes, startProgress} from './progress';
 
@@ -82,12 +82,8 @@ export class ExtractFileRows extends ConcurStream {
         encoding: ctx.config.fileEncoding,
       };
       // The first pass: no row of a file leaves before the whole file passed its checks.
-      const checks = filesToEmit(
-        ctx,
-        def,
-        job,
-        await checkExtractFiles(body, opts)
-      );
+      const checks = await checkExtractFiles(body, opts);
+      applyFileChecks(ctx, def, job, checks);
       const fields = {
         definition_id: def.id,
         definition_name: def.name,
