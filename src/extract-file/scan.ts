@@ -181,10 +181,9 @@ export class ContentScanner {
       if (i !== end && buf[i] !== PIPE) continue;
       if (i > from && field < width) {
         const k = at[field];
-        if (k !== -1 || field === JOURNAL_AMOUNT) {
-          const raw = buf.toString('utf8', from, i);
-          if (k !== -1 && !bad) bad = this.value(ll, k, raw);
-          if (field === JOURNAL_AMOUNT) amount = raw;
+        if (field === JOURNAL_AMOUNT) amount = buf.toString('utf8', from, i);
+        if (k !== -1 && !bad && !plainFigure(ll.types[k], buf, from, i)) {
+          bad = this.value(ll, k, buf.toString('utf8', from, i));
         }
       }
       field++;
@@ -352,4 +351,38 @@ export class ContentScanner {
   private error(line: number, message: string, code: string) {
     return fileError(message, code, {file: this.fileName, line});
   }
+}
+
+const ZERO = 0x30;
+const NINE = 0x39;
+const DOT = 0x2e;
+const PLUS = 0x2b;
+const MINUS = 0x2d;
+/** Digits below which any integer is a safe integer. */
+const SAFE_DIGITS = 15;
+
+/**
+ * A number or integer field whose bytes are plainly valid (`[+-]?\d+(\.\d*)?`;
+ * integers without the dot, at most 15 digits): what the converters surely
+ * accept, decided without making a string. Anything else (dates, a currency
+ * symbol, `.5`, a bad value) goes to the converter itself.
+ */
+function plainFigure(
+  type: string,
+  buf: Buffer,
+  from: number,
+  to: number
+): boolean {
+  if (type !== 'number' && type !== 'integer') return false;
+  let i = from;
+  const c0 = buf[i];
+  if (c0 === PLUS || c0 === MINUS) i++;
+  const digitsFrom = i;
+  while (i < to && buf[i] >= ZERO && buf[i] <= NINE) i++;
+  if (i === digitsFrom) return false;
+  if (type === 'integer') return i === to && i - digitsFrom <= SAFE_DIGITS;
+  if (i === to) return true;
+  if (buf[i] !== DOT) return false;
+  for (i++; i < to; i++) if (buf[i] < ZERO || buf[i] > NINE) return false;
+  return true;
 }
