@@ -33,7 +33,17 @@ describe('spec (bin/main spec)', () => {
       'start_date',
       'start_new_jobs',
       'job_wait_timeout_minutes',
+      'file_encoding',
+      'invalid_file_handling',
+      'amounts_as',
     ]);
+    expect(props.amounts_as).toMatchObject({
+      type: 'string',
+      enum: ['number', 'string'],
+      default: 'number',
+    });
+    expect(props.file_encoding.default).toBe('utf-8');
+    expect(props.invalid_file_handling.default).toBe('fail');
     expect(props.oauth_base_url.default).toBe(
       'https://us.api.concursolutions.com'
     );

@@ -15,14 +15,14 @@ import {SyncContext} from './context';
  * An SAE file whose bare `EXTRACT` header carries no count or total cannot be
  * verified: it is emitted, with a WARN.
  *
- * Returns the checks of the files to emit.
+ * The emitting pass then reads only the files whose check passed.
  */
-export function filesToEmit(
+export function applyFileChecks(
   ctx: SyncContext,
   def: Definition,
   job: Job,
   checks: readonly FileCheck[]
-): FileCheck[] {
+): void {
   const where = `Definition "${def.name || def.id}", job ${job.id}`;
   for (const c of checks) {
     if (c.verification === 'unverifiable' && c.layout?.startsWith('sae')) {
@@ -34,7 +34,7 @@ export function filesToEmit(
     }
   }
   const failed = checks.filter((c) => c.verification === 'failed');
-  if (failed.length === 0) return [...checks];
+  if (failed.length === 0) return;
   if (ctx.config.invalidFileHandling === 'fail') {
     const more =
       failed.length > 1 ? ` (and ${failed.length - 1} more file(s))` : '';
@@ -50,7 +50,6 @@ export function filesToEmit(
       `${where}: file ${c.file} skipped (invalid_file_handling is "skip"), its rows withheld: ${describeError(c.error)}`
     );
   }
-  return checks.filter((c) => c.verification !== 'failed');
 }
 
 /** The failed file's error with what happens next appended (same code, type and context). */

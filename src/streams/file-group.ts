@@ -10,7 +10,7 @@ import {StreamState} from '../state';
 import {ConcurStream, StreamEvent} from './base';
 import {SyncContext} from './context';
 import {advance, compareTimes, jobsToEmit} from './cursor';
-import {filesToEmit} from './file-checks';
+import {applyFileChecks} from './file-checks';
 import {listJobs} from './job-window';
 import {formatBytes, startProgress} from './progress';
 
@@ -136,7 +136,7 @@ export async function* readFileStreams(
         // invalid_file_handling: `fail` refuses the job (no row), `skip` withholds the failed files.
         let failure: unknown;
         try {
-          filesToEmit(ctx, def, job, body.files);
+          applyFileChecks(ctx, def, job, body.files);
         } catch (err) {
           failure = err;
           body.released = false;
