@@ -269,6 +269,77 @@ describe('sae_rows, prae_rows and extract_files (bin/main read)', () => {
     expect(cursor('extract_files')).toEqual(['bad$2']);
   });
 
+  test('SAE v2 files (256 fields, 4-field and bare headers) land in sae_rows with the v3 names, and in the ledger', async () => {
+    const v2 = {
+      details: 6,
+      seed: 21,
+      fields: 256 as const,
+      header: 'v2' as const,
+    };
+    const bare = {
+      details: 3,
+      seed: 22,
+      fields: 256 as const,
+      header: 'bare' as const,
+    };
+    sim = await startSimulator(
+      baseScenario([
+        {
+          id: SAE_DEF,
+          name: 'SAE',
+          jobs: [
+            job('v2$1', 1, {sae_v3: v2}),
+            job('bare$2', 2, {sae_v3: bare}),
+          ],
+        },
+      ])
+    );
+    const res = await readAll(sim, FILE_STREAMS, 'full_refresh');
+    expect(res.code).toBe(0);
+    const raw = records(res.messages, 'extract_file_rows').filter(
+      (r) => r.record_type === 'DETAIL'
+    );
+    const sae = records(res.messages, 'sae_rows');
+    expect(sae).toHaveLength(9);
+    expect(sae).toEqual(raw.map(asLayoutRow));
+    expect(new Set(sae.map((r) => r.layout))).toEqual(new Set(['sae_v2']));
+    expect(sae[0]).toMatchObject({
+      journal_amount: expect.any(Number),
+      journal_account_code: expect.any(String),
+    });
+    const ledger = records(res.messages, 'extract_files');
+    expect(
+      ledger.map((f) => [
+        f.file_name,
+        f.layout,
+        f.verification,
+        f.header_record_count,
+        f.header_batch_id,
+        f.detail_line_count,
+        f.sha256,
+      ])
+    ).toEqual([
+      [
+        'v2$1.txt',
+        'sae_v2',
+        'verified',
+        6,
+        null,
+        6,
+        sha256(buildSaeFile(v2).body),
+      ],
+      [
+        'bare$2.txt',
+        'sae_v2',
+        'unverifiable',
+        null,
+        null,
+        3,
+        sha256(buildSaeFile(bare).body),
+      ],
+    ]);
+  });
+
   test('invalid_file_handling skip: the failed file is in the ledger, the others are emitted, every cursor moves on', async () => {
     sim = await startSimulator(
       baseScenario([
