@@ -17,11 +17,7 @@ describe('config, catalog and state files: a config_error naming the file, no st
     catalog: catalog({extract_jobs: 'incremental'}),
     config: {credentials: {auth_type: 'access_token', access_token: 'x'}},
   });
-  // tempFiles writes JSON; the broken file needs its raw text.
-  fs.writeFileSync(
-    files.notJson,
-    '{"credentials": {"client_secret": "s3cr3t-in-a-broken-file"'
-  );
+  afterAll(() => fs.rmSync(files.dir, {recursive: true, force: true}));
   const missing = `${files.dir}/missing.json`;
   const cases: [string, string[], string][] = [
     ['check, missing config', ['check', '--config', missing], missing],
