@@ -1,7 +1,7 @@
 # Airbyte source image for SAP Concur Extract.
-# Build:  docker build -t source-concur-extract:dev .
-# Run:    docker run --rm source-concur-extract:dev spec
-#         docker run --rm -v "$PWD/secrets:/data:ro" source-concur-extract:dev check --config /data/config.json
+# Build:  docker build -t airbyte/source-concur-extract:dev .
+# Run:    docker run --rm airbyte/source-concur-extract:dev spec
+#         docker run --rm -v "$PWD/secrets:/data:ro" airbyte/source-concur-extract:dev check --config /data/config.json
 
 # ---- build stage: compile TypeScript with dev dependencies ----
 FROM node:22-alpine AS build
@@ -14,6 +14,9 @@ RUN npx tsc -p tsconfig.build.json
 
 # ---- final stage: production dependencies and compiled code only ----
 FROM node:22-alpine
+# The image tag is the package version (package.json; test/conformance.docker.test.ts keeps them equal).
+# The image tag and label: package.json's version (test/conformance.docker.test.ts keeps them equal;
+# the connector itself reads package.json for --version and its log).
 ARG VERSION=0.1.0
 WORKDIR /home/node/airbyte
 COPY package.json package-lock.json ./
@@ -29,8 +32,7 @@ COPY docker/entrypoint.sh ./docker/entrypoint.sh
 # The code stays owned by root and read-only for the connector's user (no `chown -R`, which would
 # also copy every file into one more layer); the connector writes only to the temp dir.
 RUN chmod 0555 ./docker/entrypoint.sh ./bin/main
-ENV CONNECTOR_VERSION=${VERSION} \
-    NODE_ENV=production \
+ENV NODE_ENV=production \
     AIRBYTE_ENTRYPOINT="/home/node/airbyte/docker/entrypoint.sh"
 LABEL io.airbyte.name="airbyte/source-concur-extract" \
       io.airbyte.version="${VERSION}"

@@ -93,7 +93,8 @@ export async function checkConnection(
 function checkMessage(err: unknown, host: string): string {
   if (!(err instanceof ConnectorError) || !NETWORK_CODES.has(err.code))
     return describeError(err);
-  return `${err.code}: cannot reach Concur at ${err.host ?? host}: ${err.describe()}. ${codeInfo(err.code).action}`;
+  const what = err.describe().replace(/\.$/, '');
+  return `${err.code}: cannot reach Concur at ${err.host ?? host}: ${what}. ${codeInfo(err.code).action}`;
 }
 
 function hostOf(url: string): string {

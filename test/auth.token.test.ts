@@ -256,6 +256,7 @@ describe('token endpoint errors (§3.2)', () => {
       .client.authenticate()
       .catch((e) => e);
     expect(err).toBeInstanceOf(ConfigError);
+    expect(err.code).toBe('AUTH_INVALID_GRANT');
     expect(err.failureType).toBe('config_error');
     expect(err.message).toBe(
       "Concur rejected the refresh token (invalid_grant: bad or expired refresh token, code 108); obtain a new refresh token and update the source's credentials."
@@ -271,6 +272,7 @@ describe('token endpoint errors (§3.2)', () => {
     const err = await client(refreshConfig(s.url))
       .client.authenticate()
       .catch((e) => e);
+    expect(err.code).toBe('AUTH_INVALID_CLIENT');
     expect(err.message).toMatch(
       /^Concur rejected the client credentials \(invalid_client: client not found, code 1\); check credentials\.client_id/
     );
@@ -347,7 +349,10 @@ describe('token endpoint errors (§3.2)', () => {
     );
     await expect(
       client(refreshConfig(s.url)).client.authenticate()
-    ).rejects.toThrow(/without an access_token/);
+    ).rejects.toMatchObject({
+      code: 'CONCUR_ANSWER_INVALID',
+      message: expect.stringMatching(/without an access_token/),
+    });
   });
 });
 

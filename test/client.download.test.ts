@@ -5,7 +5,7 @@ import zlib from 'zlib';
 
 import {ConcurClient} from '../src/concur/client';
 import {Job} from '../src/concur/types';
-import {ApiError, ConnectorError, DataError} from '../src/errors';
+import {ApiError, ConnectorError} from '../src/errors';
 import {
   EXTRACT,
   FAST_RETRY,
@@ -252,7 +252,7 @@ describe('downloadFile (§4.6)', () => {
     const s = await start((_req, res) => send(res, 200));
     await expect(
       clientFor(s).client.downloadFile(job(null), path.join(dir, 'f'))
-    ).rejects.toThrow(DataError);
+    ).rejects.toMatchObject({code: 'JOB_NO_FILE'});
     expect(s.requests).toHaveLength(0);
   });
 

@@ -205,6 +205,9 @@ describe('against the simulator', () => {
     for (const faults of [{xml_entity: 1}, {malformed_xml: 1}]) {
       const {client} = await connect(scenario({faults}), true);
       await expect(client.listDefinitions()).rejects.toThrow(DataError);
+      await expect(client.listDefinitions()).rejects.toMatchObject({
+        code: 'CONCUR_ANSWER_INVALID',
+      });
       await sim!.close();
       sim = undefined;
     }

@@ -274,7 +274,7 @@ describe('acceptance-test-config.yml', () => {
     const pkg = JSON.parse(
       fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')
     );
-    expect(doc.connector_image).toBe(`${pkg.name}:dev`);
+    expect(doc.connector_image).toBe(`airbyte/${pkg.name}:dev`);
     const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(new RegExp(`ARG VERSION=${pkg.version}\\b`));
     for (const group of [

@@ -87,10 +87,13 @@ describe.each(MODES)('discover (%s mode)', (_mode, env) => {
     expect(byName.extract_definitions.supported_sync_modes).toEqual([
       'full_refresh',
     ]);
+    // Incremental streams resume from their last checkpoint; the full-refresh-only one does not claim to.
+    expect(byName.extract_definitions.is_resumable).toBeUndefined();
     expect(byName.extract_jobs).toMatchObject({
       supported_sync_modes: ['full_refresh', 'incremental'],
       source_defined_cursor: true,
       default_cursor_field: ['stop_time'],
+      is_resumable: true,
     });
     for (const name of [
       'extract_file_rows',
@@ -102,6 +105,7 @@ describe.each(MODES)('discover (%s mode)', (_mode, env) => {
         supported_sync_modes: ['full_refresh', 'incremental'],
         source_defined_cursor: true,
         default_cursor_field: ['job_stop_time'],
+        is_resumable: true,
       });
     }
   });

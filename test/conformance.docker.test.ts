@@ -8,6 +8,7 @@
  */
 import {spawn} from 'child_process';
 import fs from 'fs';
+import yaml from 'js-yaml';
 import os from 'os';
 import path from 'path';
 
@@ -94,12 +95,39 @@ describe('Dockerfile', () => {
     expect(final.slice(userAt).some((i) => i.op === 'RUN')).toBe(false);
   });
 
+  test('metadata.yaml: Airbyte metadata naming the same image and tag, the icon and the docs page', () => {
+    const meta = yaml.load(
+      fs.readFileSync(path.join(ROOT, 'metadata.yaml'), 'utf8')
+    ) as any;
+    expect(meta.metadataSpecVersion).toBe('1.0');
+    expect(meta.data).toMatchObject({
+      connectorType: 'source',
+      connectorSubtype: 'api',
+      dockerRepository: `airbyte/${pkg.name}`,
+      dockerImageTag: pkg.version,
+      license: pkg.license,
+    });
+    expect(meta.data.definitionId).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+    );
+    for (const f of [meta.data.icon, meta.data.documentationUrl]) {
+      expect(fs.existsSync(path.join(ROOT, f))).toBe(true);
+    }
+    expect(fs.readFileSync(path.join(ROOT, meta.data.icon), 'utf8')).toMatch(
+      /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/
+    );
+  });
+
   test('labels name and version the connector, version from package.json', () => {
     const labels = pairs(final, 'LABEL');
     expect(labels['io.airbyte.name']).toBe(`airbyte/${pkg.name}`);
     expect(labels['io.airbyte.version']).toBe('${VERSION}');
     expect(pairs(final, 'ARG').VERSION).toBe(pkg.version);
-    expect(pairs(final, 'ENV').CONNECTOR_VERSION).toBe('${VERSION}');
+    // The connector reads its version from package.json (copied into the image), not from the environment.
+    expect(pairs(final, 'ENV').CONNECTOR_VERSION).toBeUndefined();
+    expect(
+      final.some((i) => i.op === 'COPY' && /package\.json/.test(i.args))
+    ).toBe(true);
   });
 
   test('every COPY source is in the build context and not excluded by .dockerignore', () => {

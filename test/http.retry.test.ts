@@ -112,6 +112,11 @@ describe('retries', () => {
         .catch((e) => e);
       expect(err).toBeInstanceOf(ApiError);
       expect(err.status).toBe(status);
+      expect(err.code).toBe(
+        status === 401 || status === 403
+          ? 'AUTH_FORBIDDEN'
+          : 'CONCUR_REQUEST_REJECTED'
+      );
       expect(err.retriable).toBe(false);
       expect(server.requests).toHaveLength(1);
       expect(delays).toEqual([]);
@@ -130,6 +135,7 @@ describe('retries', () => {
     expect(err.message).toBe(
       'GET /p answered 500 Internal Server Error: status 500 (gave up after 3 attempts)'
     );
+    expect(err.code).toBe('CONCUR_UNAVAILABLE');
     expect(err.failureType).toBe('transient_error');
     expect(server.requests).toHaveLength(3);
   });

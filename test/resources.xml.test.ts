@@ -259,10 +259,12 @@ describe('error bodies (§6)', () => {
     const busy = statusError('GET /x', 429, {'retry-after': '7'}, '');
     expect(busy.message).toBe('GET /x answered 429 Too Many Requests');
     expect(busy.retriable).toBe(true);
+    expect(busy.code).toBe('CONCUR_RATE_LIMITED');
+    expect(busy.failureType).toBe('transient_error');
     expect(busy.retryAfterSeconds).toBe(7);
-    expect(statusError('GET /x', 403, {}, '<html/>').failureType).toBe(
-      'config_error'
-    );
+    const forbidden = statusError('GET /x', 403, {}, '<html/>');
+    expect(forbidden.code).toBe('AUTH_FORBIDDEN');
+    expect(forbidden.failureType).toBe('config_error');
     expect(errorMessageOf('<html><body>x</body></html>')).toBeUndefined();
   });
 });
