@@ -3,7 +3,14 @@
  * simulator: SAE v2 (256 fields) under 4-field and bare headers, legacy
  * encodings, verify-before-emit, invalid_file_handling.
  */
-import {byType, catalog, CliResult, nextState, records} from './helpers/cli';
+import {
+  byType,
+  catalog,
+  CliResult,
+  errorTraces,
+  nextState,
+  records,
+} from './helpers/cli';
 import {
   baseScenario,
   FileSpec,
@@ -183,7 +190,7 @@ describe('SAE files at every width and header, verified before emitted', () => {
       expect(rows.filter((r) => r.job_id === 'bad$2')).toEqual([]);
       expect(rows.filter((r) => r.job_id === 'ok$3')).toEqual([]);
       expect(rows.filter((r) => r.job_id === 'ok$1')).toHaveLength(4);
-      const trace = byType(out.res.messages, 'TRACE')[0].trace.error;
+      const trace = errorTraces(out.res.messages)[0];
       expect(trace.failure_type).toBe('config_error');
       expect(trace.message).toMatch(
         /definition "Standard Accounting Extract", job bad\$2, file bad\$2\.txt, line 1: header says/
@@ -211,7 +218,7 @@ describe('SAE files at every width and header, verified before emitted', () => {
     sim = out.sim;
     expect(out.res.code).toBe(1);
     expect(records(out.res.messages)).toEqual([]);
-    const trace = byType(out.res.messages, 'TRACE')[0].trace.error;
+    const trace = errorTraces(out.res.messages)[0];
     expect(trace.message).toMatch(
       /file mix\$1\.txt, line 4: DETAIL line has 400 fields, SAE v2 DETAIL lines have 256; the file's first DETAIL line \(line 2\) has 256/
     );
@@ -233,7 +240,7 @@ describe('SAE files at every width and header, verified before emitted', () => {
     sim = out.sim;
     expect(out.res.code).toBe(1);
     expect(records(out.res.messages)).toEqual([]);
-    const trace = byType(out.res.messages, 'TRACE')[0].trace.error;
+    const trace = errorTraces(out.res.messages)[0];
     expect(trace.message).toMatch(/job zip\$1, file bad\.txt, line 1/);
   });
 
@@ -244,7 +251,7 @@ describe('SAE files at every width and header, verified before emitted', () => {
       config
     );
     sim = out.sim;
-    expect(byType(out.res.messages, 'TRACE')).toEqual([]);
+    expect(errorTraces(out.res.messages)).toEqual([]);
     expect(out.res.code).toBe(0);
     const rows = records(out.res.messages);
     expect([...new Set(rows.map((r) => `${r.job_id} ${r.file_name}`))]).toEqual(
@@ -307,7 +314,7 @@ describe('SAE files at every width and header, verified before emitted', () => {
     sim = out.sim;
     expect(out.res.code).toBe(1);
     expect(records(out.res.messages)).toEqual([]);
-    const trace = byType(out.res.messages, 'TRACE')[0].trace.error;
+    const trace = errorTraces(out.res.messages)[0];
     expect(trace.failure_type).toBe('config_error');
     expect(trace.message).toMatch(
       /file enc\$2\.txt, line 2: the text is not valid UTF-8.*file_encoding/
