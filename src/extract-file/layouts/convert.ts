@@ -16,14 +16,15 @@ export type Converter = (raw: string) => string | number;
  * they run once per non-empty typed field, i.e. ~100 times per SAE line.
  */
 
-const ZERO = 0x30;
+/** Character codes (also the byte values of the first pass' checks, byte-checks.ts). */
+export const ZERO = 0x30;
 const NINE = 0x39;
-const PLUS = 0x2b;
-const MINUS = 0x2d;
-const DOT = 0x2e;
+export const PLUS = 0x2b;
+export const MINUS = 0x2d;
+export const DOT = 0x2e;
 const SLASH = 0x2f;
 
-function isDigit(c: number): boolean {
+export function isDigit(c: number): boolean {
   return c >= ZERO && c <= NINE;
 }
 
@@ -96,7 +97,9 @@ function toInteger(raw: string): number {
   return value;
 }
 
-const DAYS_IN_MONTH = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+export const DAYS_IN_MONTH = [
+  0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31,
+];
 
 /** `YYYY-MM-DD`, or `YYYY/MM/DD` (SAE col 256, PRAE dates) normalised to `YYYY-MM-DD`. */
 function toDate(raw: string): string {
