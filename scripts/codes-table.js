@@ -1,4 +1,4 @@
-// Renders src/errors.ts's ERROR_CODES as the Troubleshooting table of
+// Renders src/error-codes.ts's ERROR_CODES as the Troubleshooting table of
 // docs/concur-extract.md. Used by scripts/gen-codes.js (writes the page) and
 // test/docs.error-codes.test.ts (fails when the page is out of date).
 const START = '<!-- error-codes:start (npm run gen:codes) -->';

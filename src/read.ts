@@ -50,7 +50,9 @@ export async function runRead(
   output = new Output()
 ): Promise<number> {
   const statuses = new StreamStatuses(output);
-  const configured = (catalog?.streams ?? []).map((c) => c?.stream?.name);
+  const configured = (catalog?.streams ?? [])
+    .map((c) => c?.stream?.name)
+    .filter((n): n is string => typeof n === 'string' && n !== '');
   let workDir: WorkDir | undefined;
   let ctx: SyncContext | undefined;
   let failed = false;
@@ -208,13 +210,22 @@ function planStreams(
   streams: ConcurStream[],
   catalog: ConfiguredCatalog
 ): {plan: Planned[]; rejected: {stream: string; error: ConfigError}[]} {
-  const configured = catalog?.streams ?? [];
+  const configured = catalog?.streams;
+  if (
+    !Array.isArray(configured) ||
+    configured.some((c) => typeof c?.stream?.name !== 'string')
+  ) {
+    throw new ConfigError(
+      'The catalog is not a configured catalog: it needs a "streams" list whose entries each name a stream.',
+      {code: 'CATALOG_INVALID'}
+    );
+  }
   const names = streams.map((s) => s.name);
   const rejected = configured
     .map((c) => c?.stream?.name)
     .filter((n) => !names.includes(n))
     .map((n) => ({
-      stream: String(n),
+      stream: n,
       error: new ConfigError(
         `The catalog names the stream "${n}", which this source does not have (its streams are ${names.join(', ')}): ` +
           'refresh the source schema in Airbyte and save the connection.',

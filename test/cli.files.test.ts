@@ -76,6 +76,25 @@ describe('config, catalog and state files: a config_error naming the file, no st
   });
 });
 
+test('a catalog whose entries name no stream: one config_error CATALOG_INVALID of the whole sync', async () => {
+  const files = tempFiles({
+    config: {credentials: {auth_type: 'access_token', access_token: 'x'}},
+    catalog: {streams: [{sync_mode: 'full_refresh'}]},
+  });
+  const res = await runCli([
+    'read',
+    '--config',
+    files.config,
+    '--catalog',
+    files.catalog,
+  ]);
+  fs.rmSync(files.dir, {recursive: true, force: true});
+  expect(res.code).toBe(1);
+  expectValidRun(res);
+  expect(errorCodes(res.messages)).toEqual(['CATALOG_INVALID']);
+  expect(errorTraces(res.messages)[0].stream_descriptor).toBeUndefined();
+});
+
 describe('the connector identity', () => {
   test('--version prints the package version', async () => {
     const res = await runCli(['--version']);
