@@ -8,7 +8,7 @@ import {
   LayoutId,
   LineLayout,
 } from './layouts';
-import {SaeVerifier} from './verify';
+import {JOURNAL_AMOUNT, SaeVerifier} from './verify';
 
 /**
  * Per file: the layout (decided on the first line, per line only by record
@@ -47,6 +47,36 @@ export class LineTyper {
       throw withContext(err, {file: this.file, line: lineNumber});
     }
     return ll.layout;
+  }
+
+  /**
+   * For the byte writer (plain-writer.ts): the line layout of a record type
+   * once the file's layout is decided (null: the line has none), or
+   * undefined when the line must take {@link line}'s full path — the file's
+   * first line decides the layout, a header opens a verified section.
+   */
+  plainLayout(recordType: string): LineLayout | null | undefined {
+    if (this.layout === undefined) return undefined;
+    const ll = this.layout?.lineLayout(recordType);
+    if (!ll) return null;
+    return ll.role === 'header' ? undefined : ll;
+  }
+
+  /** The field {@link detail} needs of a detail line (0-based), or -1 when the file is not verified. */
+  get checkedField(): number {
+    return this.verifier ? JOURNAL_AMOUNT : -1;
+  }
+
+  /**
+   * What {@link line} does for a detail line whose field count the byte
+   * writer checked: feeds the header check with the line's checked field.
+   */
+  detail(lineNumber: number, checked: string): void {
+    try {
+      this.verifier?.addDetail(checked, lineNumber);
+    } catch (err) {
+      throw withContext(err, {file: this.file, line: lineNumber});
+    }
   }
 
   /** After the file's last line: throws if the SAE header does not match the file. */

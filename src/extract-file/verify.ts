@@ -15,7 +15,8 @@ const HEADER = 'EXTRACT';
 const DETAIL = 'DETAIL';
 const RECORD_COUNT = 2; // 0-based field indexes
 const AMOUNT_TOTAL = 3;
-const JOURNAL_AMOUNT = 168;
+/** The field a DETAIL line is checked by (0-based). */
+export const JOURNAL_AMOUNT = 168;
 
 interface Section {
   line: number;
@@ -34,21 +35,7 @@ export class SaeVerifier {
   add(values: readonly string[], lineNumber: number): void {
     const type = values[0];
     if (type === DETAIL) {
-      if (!this.section) {
-        throw this.error(lineNumber, 'DETAIL line before any EXTRACT header');
-      }
-      this.section.details++;
-      const raw = values[JOURNAL_AMOUNT];
-      if (raw) {
-        const amount = parseDecimal(raw);
-        if (!amount) {
-          throw this.error(
-            lineNumber,
-            `journal amount ${JSON.stringify(raw)} is not a decimal number`
-          );
-        }
-        this.section.sum = addDecimals(this.section.sum, amount);
-      }
+      this.addDetail(values[JOURNAL_AMOUNT], lineNumber);
     } else if (type === HEADER) {
       this.finish();
       const total = parseDecimal(values[AMOUNT_TOTAL] ?? '');
@@ -61,6 +48,24 @@ export class SaeVerifier {
         );
       }
       this.section = {line: lineNumber, count, total, details: 0, sum: ZERO};
+    }
+  }
+
+  /** Feeds one DETAIL line by its Journal Amount field (the byte writer's entry). */
+  addDetail(raw: string | undefined, lineNumber: number): void {
+    if (!this.section) {
+      throw this.error(lineNumber, 'DETAIL line before any EXTRACT header');
+    }
+    this.section.details++;
+    if (raw) {
+      const amount = parseDecimal(raw);
+      if (!amount) {
+        throw this.error(
+          lineNumber,
+          `journal amount ${JSON.stringify(raw)} is not a decimal number`
+        );
+      }
+      this.section.sum = addDecimals(this.section.sum, amount);
     }
   }
 

@@ -199,7 +199,11 @@ export function checkFieldCount(
 }
 
 /** Column i's raw text converted to its type; a DataError names the column and the value. */
-function typedValue(ll: LineLayout, i: number, raw: string): string | number {
+export function typedValue(
+  ll: LineLayout,
+  i: number,
+  raw: string
+): string | number {
   const convert = ll.converters[i];
   if (convert === undefined) return raw;
   try {
