@@ -1,4 +1,3 @@
-import {promises as fs} from 'fs';
 import path from 'path';
 
 import {Definition, Job} from '../concur/types';
@@ -10,6 +9,7 @@ import {ConcurStream, StreamEvent} from './base';
 import {SyncContext} from './context';
 import {advance, jobsToEmit} from './cursor';
 import {listJobs} from './job-window';
+import {prefetch} from './prefetch';
 import {formatBytes, startProgress} from './progress';
 
 export class ExtractFileRows extends ConcurStream {
@@ -39,8 +39,14 @@ export class ExtractFileRows extends ConcurStream {
         const completed = (await listJobs(ctx, def, cursor)).filter(
           (j) => j.status === 'Completed'
         );
-        for (const job of jobsToEmit(completed, cursor, ctx.config.startDate)) {
-          yield* this.jobRows(ctx, def, job);
+        const jobs = jobsToEmit(completed, cursor, ctx.config.startDate);
+        // The next job's file downloads while this one is emitted (prefetch.ts).
+        for await (const {job, path: body, result: bytes} of prefetch(jobs, {
+          spoolPath: (job) =>
+            path.join(ctx.workDir, `${def.id}-${job.id}.body`),
+          download: (job, body) => this.download(ctx, def, job, body),
+        })) {
+          yield* this.jobRows(ctx, def, job, body, bytes);
           if (incremental) {
             cursor = advance(cursor, job);
             state = {...state, [def.id]: cursor};
@@ -53,12 +59,13 @@ export class ExtractFileRows extends ConcurStream {
     }
   }
 
-  private async *jobRows(
+  /** Downloads a job's body to `body`; returns its size. */
+  private async download(
     ctx: SyncContext,
     def: Definition,
-    job: Job
-  ): AsyncGenerator<StreamEvent> {
-    const body = path.join(ctx.workDir, `${def.id}-${job.id}.body`);
+    job: Job,
+    body: string
+  ): Promise<number> {
     let bytes = 0;
     const progress = startProgress(
       ctx.logger,
@@ -70,6 +77,16 @@ export class ExtractFileRows extends ConcurStream {
     } finally {
       progress.stop();
     }
+    return bytes;
+  }
+
+  private async *jobRows(
+    ctx: SyncContext,
+    def: Definition,
+    job: Job,
+    body: string,
+    bytes: number
+  ): AsyncGenerator<StreamEvent> {
     const counts = new Map<string, number>();
     try {
       const fields = {
@@ -94,8 +111,6 @@ export class ExtractFileRows extends ConcurStream {
       }
     } catch (err) {
       throw withContext(err, {job: job.id});
-    } finally {
-      await fs.rm(body, {force: true});
     }
     ctx.logger.info(
       `Definition "${def.name}", job ${job.id} (${formatBytes(bytes)}): ${[...counts].map(([f, n]) => `${f}: ${n} rows`).join(', ') || 'no files'}`
