@@ -26,7 +26,7 @@ const {parse} = require('csv-parse');
 const LIB =
   process.env.EXTRACT_FILE_LIB ||
   path.join(__dirname, '..', 'lib', 'src', 'extract-file');
-const {readExtractRecords, readExtractRows} = require(LIB);
+const {checkExtractFiles, readExtractRecords, readExtractRows} = require(LIB);
 const {parseLines} = require(path.join(LIB, 'parser'));
 
 const SAMPLES = path.join(__dirname, '..', '..', 'shared', 'samples', 'concur');
@@ -92,9 +92,11 @@ const FIXED = {
 async function ours(file) {
   let out = 0;
   let rows = 0;
+  const opts = {defaultName: 'speed.txt', maxUnzippedBytes: 1e12};
+  const checks = await checkExtractFiles(file, opts);
   for await (const {records} of readExtractRecords(file, {
-    defaultName: 'speed.txt',
-    maxUnzippedBytes: 1e12,
+    ...opts,
+    checks,
     fields: FIXED,
   })) {
     for (const r of records) {
@@ -174,7 +176,7 @@ async function csvParse(file) {
 
 /** csv-parse feeding the same typed records (layouts.columnsFor): the same output as readExtractRecords. */
 async function csvParseTyped(file) {
-  const {detectLayout, columnsFor} = require(path.join(LIB, 'layouts'));
+  const {fileLayoutOf, columnsFor} = require(path.join(LIB, 'layouts'));
   let out = 0;
   let rows = 0;
   let layout;
@@ -188,7 +190,7 @@ async function csvParseTyped(file) {
     })
   );
   for await (const {record, info} of parser) {
-    if (layout === undefined) layout = detectLayout(record);
+    if (layout === undefined) layout = fileLayoutOf('sae_v3');
     const r = Object.setPrototypeOf(Object.create(null), Object.prototype);
     Object.assign(r, FIXED);
     r.file_name = 'speed.txt';
@@ -196,7 +198,7 @@ async function csvParseTyped(file) {
     r.record_type = record[0];
     r.layout = 'sae_v3';
     r.values = record;
-    const ll = layout && layout.lineLayout(record[0]);
+    const ll = layout.lineLayout(record);
     if (ll) columnsFor(ll, record, r);
     out += JSON.stringify(r).length;
     rows++;

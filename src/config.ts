@@ -31,6 +31,8 @@ export interface ConcurConfig {
   start_date?: string;
   start_new_jobs?: boolean;
   job_wait_timeout_minutes?: number;
+  file_encoding?: string;
+  invalid_file_handling?: string;
   /** Hidden: upper bound on the expanded size of one ZIP body, in MB. */
   max_unzipped_mb?: number;
   [key: string]: unknown;
@@ -46,8 +48,17 @@ export interface ResolvedConfig {
   startDate?: Date;
   startNewJobs: boolean;
   jobWaitTimeoutMs: number;
+  /** How extract files are decoded. */
+  fileEncoding: FileEncoding;
+  /** What a file that fails its checks does to the sync. */
+  invalidFileHandling: InvalidFileHandling;
   maxUnzippedBytes: number;
 }
+
+export const FILE_ENCODINGS = ['utf-8', 'windows-1252', 'iso-8859-1'] as const;
+export type FileEncoding = (typeof FILE_ENCODINGS)[number];
+export const INVALID_FILE_HANDLINGS = ['fail', 'skip'] as const;
+export type InvalidFileHandling = (typeof INVALID_FILE_HANDLINGS)[number];
 
 /** Contract default for `oauth_base_url` (concur-extract-api.md §3.2). */
 export const DEFAULT_OAUTH_BASE_URL = 'https://us.api.concursolutions.com';
@@ -103,6 +114,16 @@ export function resolveConfig(config: ConcurConfig): ResolvedConfig {
   }
   return {
     credentials,
+    fileEncoding: oneOf(
+      'file_encoding',
+      config.file_encoding ?? 'utf-8',
+      FILE_ENCODINGS
+    ),
+    invalidFileHandling: oneOf(
+      'invalid_file_handling',
+      config.invalid_file_handling ?? 'fail',
+      INVALID_FILE_HANDLINGS
+    ),
     oauthBaseUrl,
     apiBaseUrl,
     definitions,
@@ -111,6 +132,17 @@ export function resolveConfig(config: ConcurConfig): ResolvedConfig {
     jobWaitTimeoutMs: minutes * 60_000,
     maxUnzippedBytes: Math.round(maxMb * 1024 * 1024),
   };
+}
+
+function oneOf<T extends string>(
+  name: string,
+  value: unknown,
+  allowed: readonly T[]
+): T {
+  if (allowed.includes(value as T)) return value as T;
+  throw new ConfigError(
+    `${name} must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${JSON.stringify(value)}.`
+  );
 }
 
 function checkCredentials(c: unknown): Credentials {

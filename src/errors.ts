@@ -82,13 +82,22 @@ export class ConfigError extends ConnectorError {
 /** Concur (or the network) answered something we cannot use right now. */
 export class ApiError extends ConnectorError {}
 
-/** An extract file or API document whose content is wrong (bad XML, ZIP, quote, totals…). */
+/**
+ * An extract file or API document whose content is wrong (bad XML, ZIP, quote,
+ * totals…). A system error by default; an extract file that fails its checks is
+ * a config_error (only the Concur side can fix it). Either way it belongs to one
+ * definition: the others still sync (streams/context.ts).
+ */
 export class DataError extends ConnectorError {
   constructor(
     message: string,
-    opts: Omit<ConnectorErrorOptions, 'failureType' | 'retriable'> = {}
+    opts: Omit<ConnectorErrorOptions, 'retriable'> = {}
   ) {
-    super(message, {...opts, failureType: 'system_error', retriable: false});
+    super(message, {
+      ...opts,
+      failureType: opts.failureType ?? 'system_error',
+      retriable: false,
+    });
   }
 }
 

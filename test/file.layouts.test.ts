@@ -314,7 +314,7 @@ describe('schemaProperties', () => {
     expect(props.journal_amount).toEqual({
       type: ['null', 'number'],
       description:
-        'sae_v3 DETAIL field 169 "Journal Amount"; prae Detail field 62 "Journal Amount"',
+        'sae_v3 DETAIL field 169 "Journal Amount"; sae_v2 DETAIL field 169 "Journal Amount"; prae Detail field 62 "Journal Amount"',
     });
     expect(props.report_entry_transaction_date).toMatchObject({
       type: ['null', 'string'],

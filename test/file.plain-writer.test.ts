@@ -1,4 +1,9 @@
-import {fileRecords, fileRows, RecordBatch} from '../src/extract-file';
+import {
+  fileRecords,
+  fileRows,
+  LayoutId,
+  RecordBatch,
+} from '../src/extract-file';
 import {SAE_V3} from '../src/extract-file/layouts/sae-v3.generated';
 import {ColumnType} from '../src/extract-file/layouts/types';
 import {parseLines} from '../src/extract-file/parser';
@@ -93,9 +98,19 @@ function formatAmount(units: number): string {
   return `${sign}${abs.slice(0, -4)}.${abs.slice(-4)}`;
 }
 
-async function written(text: string, chunkSize = 1 << 16): Promise<string[]> {
+async function written(
+  text: string,
+  chunkSize = 1 << 16,
+  layout: LayoutId | null = 'sae_v3'
+): Promise<string[]> {
   const out: string[] = [];
-  for await (const b of fileRecords(chunks(text, chunkSize), FILE)) {
+  for await (const b of fileRecords(
+    chunks(text, chunkSize),
+    FILE,
+    {},
+    undefined,
+    layout
+  )) {
     out.push(...linesOf(b));
   }
   return out;
@@ -106,9 +121,12 @@ function linesOf(batch: RecordBatch): string[] {
   return text ? text.slice(0, -1).split('\n') : [];
 }
 
-async function reference(text: string): Promise<string[]> {
+async function reference(
+  text: string,
+  layout: LayoutId | null = 'sae_v3'
+): Promise<string[]> {
   const out: string[] = [];
-  for await (const {rows} of fileRows([text], FILE)) {
+  for await (const {rows} of fileRows([text], FILE, layout)) {
     for (const {columns, ...rest} of rows) {
       out.push(JSON.stringify({file_name: FILE, ...rest, ...columns}));
     }
@@ -164,7 +182,9 @@ describe('byte writer for plain lines', () => {
 
   test('a file of unknown layout: values only, plain or not', async () => {
     const text = 'A|b|c\nA|b|c|d\nB||\nC|é\n|\nA';
-    expect(await written(text)).toEqual(await reference(text));
+    expect(await written(text, 1 << 16, null)).toEqual(
+      await reference(text, null)
+    );
     const parsed = [];
     for await (const b of parseLines([text], FILE, {raw: true})) {
       parsed.push(...b);
@@ -183,7 +203,7 @@ describe('byte writer for plain lines', () => {
     ['a bad amount in a typed column', {18: '12x'}],
     ['an impossible date', {3: '2023-02-29'}],
     ['an integer too large', {2: '99999999999999999999'}],
-    ['a bad checked amount', {169: '1.2.3'}],
+    ['a bad journal amount', {169: '1.2.3'}],
   ])('%s fails as on the full path', async (_, cols) => {
     const base = saeFile([{5: 'ok'}, {5: 'ok'}]);
     const lines = base.split('\n');
@@ -200,19 +220,14 @@ describe('byte writer for plain lines', () => {
     expect(want.context).toEqual({file: FILE, line: 3});
   });
 
-  test('a wrong field count and a header mismatch fail as on the full path', async () => {
-    const short = saeFile([{5: 'ok'}]).replace(/\|\n$/, '\n');
-    const mismatch = saeFile([{5: 'ok'}]).replace(
-      /^EXTRACT\|2024-01-31\|1\|/,
-      'EXTRACT|2024-01-31|2|'
-    );
-    for (const text of [short, mismatch]) {
-      const [got, want] = [
-        await failure(written(text)),
-        await failure(reference(text)),
-      ];
-      expect(got.message).toBe(want.message);
-      expect(got.context).toEqual(want.context);
-    }
+  test('a wrong field count fails as on the full path', async () => {
+    // (Header counts and totals are the first pass's: check.ts.)
+    const text = saeFile([{5: 'ok'}]).replace(/\|\n$/, '\n');
+    const [got, want] = [
+      await failure(written(text)),
+      await failure(reference(text)),
+    ];
+    expect(got.message).toBe(want.message);
+    expect(got.context).toEqual(want.context);
   });
 });

@@ -3,6 +3,7 @@ import path from 'path';
 
 import {DataError} from '../src/errors';
 import {
+  checkExtractFiles,
   ExtractRecord,
   fileRecords,
   FileRow,
@@ -23,9 +24,13 @@ const FIELDS = {
 
 async function recordTexts(file: string): Promise<string[]> {
   const out: string[] = [];
+  const opts = {defaultName: 'job-1.txt', maxUnzippedBytes: 1e6};
+  const checks = await checkExtractFiles(file, opts);
+  const failed = checks.find((c) => c.error);
+  if (failed) throw failed.error;
   for await (const batch of readExtractRecords(file, {
-    defaultName: 'job-1.txt',
-    maxUnzippedBytes: 1e6,
+    ...opts,
+    checks,
     fields: FIELDS,
   })) {
     out.push(...linesOf(batch));
@@ -153,10 +158,9 @@ describe('readExtractRecords', () => {
       const file = path.join(dir, 'empty');
       fs.writeFileSync(file, '');
       const batches = [];
-      for await (const b of readExtractRecords(file, {
-        defaultName: 'e.txt',
-        maxUnzippedBytes: 1,
-      }))
+      const opts = {defaultName: 'e.txt', maxUnzippedBytes: 1};
+      const checks = await checkExtractFiles(file, opts);
+      for await (const b of readExtractRecords(file, {...opts, checks}))
         batches.push(b);
       expect(batches).toEqual([
         {file: 'e.txt', count: 0, bytes: Buffer.alloc(0)},

@@ -1,5 +1,5 @@
 import {DataError} from '../src/errors';
-import {fileRows} from '../src/extract-file';
+import {checkFile} from '../src/extract-file';
 import {
   formatDecimal,
   parseDecimal,
@@ -62,20 +62,18 @@ describe('SAE header verification', () => {
     ).resolves.toHaveLength(1);
   });
 
-  test('rows are yielded before the end-of-file check fails', async () => {
+  test('a file that fails its check yields no row at all', async () => {
     const text = ['EXTRACT|2024-01-31|1|9.0000|9', detail(1, '+1.0000')].join(
       '\n'
     );
-    const seen: number[] = [];
-    const err = await failure(
-      (async () => {
-        for await (const {rows} of fileRows([text], 'late.txt')) {
-          seen.push(...rows.map((r) => r.line_number));
-        }
-      })()
-    );
-    expect(seen).toEqual([1, 2]);
-    expect(err.describe()).toBe(
+    const check = await checkFile([text], 'late.txt');
+    expect(check).toMatchObject({
+      verification: 'failed',
+      header_record_count: null,
+    });
+    expect(check.error?.code).toBe('SAE_TOTAL_MISMATCH');
+    expect(check.error?.failureType).toBe('config_error');
+    expect(check.error?.describe()).toBe(
       'file late.txt, line 1: header says 1 records totalling 9.0000, file has 1 DETAIL lines totalling 1.0000'
     );
   });

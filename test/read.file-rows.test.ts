@@ -227,11 +227,17 @@ describe('extract_file_rows through bin/main', () => {
     const res = await read(sim, 'incremental');
     expect(res.code).toBe(1);
     const trace = byType(res.messages, 'TRACE')[0].trace.error;
-    expect(trace.failure_type).toBe('system_error');
+    // Only the Concur side can fix the file: a config_error, naming the option that skips it.
+    expect(trace.failure_type).toBe('config_error');
     expect(trace.message).toMatch(
       /definition "Standard Accounting Extract", job sae\$bad, file sae\$bad\.txt/
     );
     expect(trace.message).toMatch(/\d+\.\d{4}.*\d+\.\d{4}/);
+    expect(trace.message).toMatch(/invalid_file_handling/);
+    // Verified before emitted: not one row of the refused file.
+    expect(records(res.messages).some((r) => r.job_id === 'sae$bad')).toBe(
+      false
+    );
     const state = nextState(res.messages)[0].stream.stream_state;
     expect(state[SAE_DEF]).toEqual({
       cursor: '2024-02-02T06:00:48.000Z',

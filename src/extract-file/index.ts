@@ -1,24 +1,32 @@
 import {withContext} from '../errors';
+import {checkExtractFiles, CheckOptions, FileCheck} from './check';
+import {decodeToUtf8, DEFAULT_FILE_ENCODING} from './encoding';
 import {JsonBytes} from './json-bytes';
 import {Columns, columnsInto, LayoutId, LineLayout} from './layouts';
 import {ByteSource, isRaw, materialize, ParsedLine, parseLines} from './parser';
 import {PlainWriter} from './plain-writer';
-import {openExtractFiles, OpenOptions} from './reader';
+import {openExtractFiles} from './reader';
 import {LineTyper, newRecord} from './typer';
 
 /**
- * The extract-file layer for the extract_file_rows stream: a downloaded body
- * → its files (text or ZIP entries) → their lines → records, typed where the
- * layout is known, with the SAE header verified at the end of each file.
+ * The extract-file layer for the file streams, in two passes over a
+ * downloaded body (on disk):
+ *  1. checkExtractFiles (check.ts): every check that can fail a file (UTF-8 or
+ *     the configured encoding, quoting, widths, typed values, the SAE header's
+ *     count and total, ZIP CRC and size) and its layout, one FileCheck per file;
+ *  2. readExtractRecords: the records of the files whose check passed, typed
+ *     in the layout the check decided. No byte of a failed file is emitted.
  *
- * Records are yielded in batches as they are parsed; a verification failure
- * is thrown after the file's last batch. The stream must therefore advance
- * its state only after the whole body has been read without error. Every
- * file yields at least once (an empty batch for an empty file).
+ * Records are yielded in batches as they are parsed. Every emitted file
+ * yields at least once (an empty batch for an empty file).
  *
  * Errors are DataErrors with `{file, line}` context (`{file}` for the archive).
  */
 
+export type {CheckOptions, FileCheck, Verification} from './check';
+export {checkExtractFiles, checkFile} from './check';
+export type {FileEncoding} from './encoding';
+export {DEFAULT_FILE_ENCODING, FILE_ENCODINGS} from './encoding';
 export type {Columns, JsonSchemaProperty, LayoutId} from './layouts';
 export {FIXED_ROW_FIELDS, schemaProperties} from './layouts';
 export type {OpenOptions} from './reader';
@@ -44,7 +52,12 @@ export interface Envelope {
 
 const DATA_LINES: Envelope = {before: () => '', after: '\n'};
 
-export interface RecordOptions extends OpenOptions {
+export interface RecordOptions extends CheckOptions {
+  /**
+   * The body's first pass (checkExtractFiles): only files whose check did not
+   * fail are read, in the layout it decided.
+   */
+  checks: readonly FileCheck[];
   /** Copied to the front of every record (definition_id, definition_name, job_id, job_stop_time). */
   fields?: Readonly<Record<string, unknown>>;
   envelope?: Envelope;
@@ -63,28 +76,48 @@ export interface RecordBatch {
   bytes: Buffer;
 }
 
-/** The records of every file of a downloaded body, ready to write. */
+/** The records of every file of a downloaded body that passed its check, ready to write. */
 export async function* readExtractRecords(
   path: string,
   opts: RecordOptions
 ): AsyncGenerator<RecordBatch> {
-  for await (const {name, stream} of openExtractFiles(path, opts)) {
-    yield* fileRecords(stream, name, opts.fields ?? {}, opts.envelope);
+  for await (const {file, layout, text} of passedFiles(path, opts)) {
+    yield* fileRecords(text, file, opts.fields ?? {}, opts.envelope, layout);
   }
 }
 
-/** The records of one file. */
+/** The files of a body whose check passed, as UTF-8 text, with their layout. */
+async function* passedFiles(
+  path: string,
+  opts: CheckOptions & {checks: readonly FileCheck[]}
+): AsyncGenerator<{file: string; layout: LayoutId | null; text: ByteSource}> {
+  const byName = new Map(opts.checks.map((c) => [c.file, c]));
+  const encoding = opts.encoding ?? DEFAULT_FILE_ENCODING;
+  for await (const {name, stream} of openExtractFiles(path, opts)) {
+    const check = byName.get(name);
+    if (!check) throw new Error(`file ${name} was not checked before reading`);
+    if (check.verification === 'failed') continue;
+    yield {
+      file: name,
+      layout: check.layout,
+      text: decodeToUtf8(stream, encoding, name),
+    };
+  }
+}
+
+/** The records of one file (UTF-8 text), in the layout its check decided. */
 export async function* fileRecords(
   input: ByteSource,
   file: string,
   fields: Readonly<Record<string, unknown>> = {},
-  envelope: Envelope = DATA_LINES
+  envelope: Envelope = DATA_LINES,
+  layout: LayoutId | null = null
 ): AsyncGenerator<RecordBatch> {
   // Everything before the line number is the same for the whole file.
   const fixed = JSON.stringify({...fields, file_name: file});
   const head = Buffer.from(`${fixed.slice(0, -1)},"line_number":`);
   const after = Buffer.from(`}${envelope.after}`);
-  const typer = new LineTyper(file);
+  const typer = new LineTyper(file, layout);
   const out = new JsonBytes();
   let yielded = false;
   const bytes = new PlainWriter(typer);
@@ -111,7 +144,6 @@ export async function* fileRecords(
     yield {file, count: batch.length, bytes: out.take()};
     yielded = true;
   }
-  typer.finish();
   if (!yielded) yield {file, count: 0, bytes: Buffer.alloc(0)};
 }
 
@@ -180,21 +212,29 @@ export interface FileRows {
  * The same lines as objects, each line's columns apart: the plain reference
  * that test/file.records compares the byte writer of readExtractRecords with
  * (record for record, against JSON.stringify). Too slow to emit records with.
+ * Checks the body first and throws the first failed file's error.
  */
 export async function* readExtractRows(
   path: string,
-  opts: OpenOptions
+  opts: CheckOptions
 ): AsyncGenerator<FileRows> {
-  for await (const {name, stream} of openExtractFiles(path, opts)) {
-    yield* fileRows(stream, name);
+  const checks = await checkExtractFiles(path, opts);
+  const failed = checks.find((c) => c.error);
+  if (failed) throw failed.error;
+  for await (const {file, layout, text} of passedFiles(path, {
+    ...opts,
+    checks,
+  })) {
+    yield* fileRows(text, file, layout);
   }
 }
 
 export async function* fileRows(
   input: ByteSource,
-  file: string
+  file: string,
+  layout: LayoutId | null
 ): AsyncGenerator<FileRows> {
-  const typer = new LineTyper(file);
+  const typer = new LineTyper(file, layout);
   let yielded = false;
   for await (const batch of parseLines(input, file)) {
     const rows: FileRow[] = new Array(batch.length);
@@ -213,6 +253,5 @@ export async function* fileRows(
     yield {file, rows};
     yielded = true;
   }
-  typer.finish();
   if (!yielded) yield {file, rows: []};
 }

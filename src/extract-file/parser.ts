@@ -317,7 +317,7 @@ class LineSplitter {
       line++;
       start = lf + 1;
     }
-    throw this.error(line, 'the text is not valid UTF-8');
+    throw this.error(line, NOT_UTF8);
   }
 
   private error(line: number, message: string): DataError {
@@ -325,6 +325,11 @@ class LineSplitter {
   }
 }
 
-function tooLong(): string {
+/** The message for bytes that are not UTF-8 (file_encoding utf-8, the default). */
+export const NOT_UTF8 =
+  "the text is not valid UTF-8; if this tenant's extract files are in a legacy encoding, " +
+  'set the file_encoding option (windows-1252 or iso-8859-1)';
+
+export function tooLong(): string {
   return `line longer than ${MAX_LINE_BYTES} bytes (no line break, or a quote that is never closed?)`;
 }

@@ -20,10 +20,9 @@ import {LineTyper} from './typer';
  * test/file.plain-writer.test.ts compares the two on every kind of field.
  *
  * A line it cannot write as bytes is left to the full path, with nothing
- * written and nothing counted: a byte that is not plain, the file's first
- * line or a header (they decide the layout and open a verified section), a
- * field count that does not match the layout (the full path names the
- * error). A typed value its byte rules do not cover — a number of more than
+ * written: a byte that is not plain, a header (its layout depends on its
+ * width), a field count that does not match the layout (the full path names
+ * the error). A typed value its byte rules do not cover — a number of more than
  * 15 significant digits, anything invalid — is converted from its text by the
  * full path's converter, which also throws its exact error.
  */
@@ -99,15 +98,6 @@ export class PlainWriter {
       return true;
     }
     if (k !== ll.fieldCount) return false;
-    if (ll.role === 'detail') {
-      const f = this.typer.checkedField;
-      if (f >= 0) {
-        this.typer.detail(
-          line.lineNumber,
-          bytes.toString('latin1', f === 0 ? start : ends[f - 1] + 1, ends[f])
-        );
-      }
-    }
     out.len = this.columns(out, o, ll, bytes, start);
     return true;
   }
@@ -172,7 +162,7 @@ export class PlainWriter {
     }
     const recordType = bytes.toString('latin1', start, end);
     const ll = this.typer.plainLayout(recordType);
-    if (ll === undefined) return undefined; // not cached: the full path may change the typer's state
+    if (ll === undefined) return undefined;
     this.rtBytes = Buffer.from(bytes.subarray(start, end));
     this.rtLayout = ll;
     // A record type that is not plain never gets past the scan: the prefix may be anything then.

@@ -3,38 +3,50 @@ import {
   checkFieldCount,
   Columns,
   columnsFor,
-  detectLayout,
   FileLayout,
+  fileLayoutOf,
   LayoutId,
   LineLayout,
 } from './layouts';
-import {JOURNAL_AMOUNT, SaeVerifier} from './verify';
 
 /**
- * Per file: the layout (decided on the first line, per line only by record
- * type), the typed columns of each line, and the SAE header check.
+ * Per file, in the emitting pass: the line layout of each line (by record
+ * type, in the layout the file's first pass decided: check.ts) and its typed
+ * columns. The first pass has already checked every line of the file (widths,
+ * values, the SAE header); the field count is checked again here because the
+ * writers rely on it.
  */
 export class LineTyper {
-  private layout?: FileLayout | null;
-  private verifier?: SaeVerifier;
+  private readonly layout?: FileLayout;
 
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    layout: LayoutId | null
+  ) {
+    this.layout = layout ? fileLayoutOf(layout) : undefined;
+  }
 
-  /**
-   * The line's layout (null when unknown), after checking its field count and
-   * feeding the SAE header check. Errors carry the file and line.
-   */
+  /** The line's layout (null when unknown), after checking its field count. Errors carry the file and line. */
   line(lineNumber: number, values: string[]): LineLayout | null {
+    const ll = this.layout?.lineLayout(values);
+    if (!ll) return null;
     try {
-      if (this.layout === undefined) this.start(values);
-      const ll = this.layout?.lineLayout(values[0]);
-      if (!ll) return null;
       checkFieldCount(ll, values);
-      this.verifier?.add(values, lineNumber);
-      return ll;
     } catch (err) {
       throw withContext(err, {file: this.file, line: lineNumber});
     }
+    return ll;
+  }
+
+  /**
+   * For the byte writer (plain-writer.ts): the line layout of a record type
+   * (null: the line has none), or undefined when the line must take
+   * {@link line}'s full path — a header, whose layout depends on its width.
+   */
+  plainLayout(recordType: string): LineLayout | null | undefined {
+    const ll = this.layout?.lineLayout([recordType]);
+    if (!ll) return null;
+    return ll.role === 'header' ? undefined : ll;
   }
 
   /** Writes the line's columns into `into`; returns the line's layout. */
@@ -47,48 +59,6 @@ export class LineTyper {
       throw withContext(err, {file: this.file, line: lineNumber});
     }
     return ll.layout;
-  }
-
-  /**
-   * For the byte writer (plain-writer.ts): the line layout of a record type
-   * once the file's layout is decided (null: the line has none), or
-   * undefined when the line must take {@link line}'s full path — the file's
-   * first line decides the layout, a header opens a verified section.
-   */
-  plainLayout(recordType: string): LineLayout | null | undefined {
-    if (this.layout === undefined) return undefined;
-    const ll = this.layout?.lineLayout(recordType);
-    if (!ll) return null;
-    return ll.role === 'header' ? undefined : ll;
-  }
-
-  /** The field {@link detail} needs of a detail line (0-based), or -1 when the file is not verified. */
-  get checkedField(): number {
-    return this.verifier ? JOURNAL_AMOUNT : -1;
-  }
-
-  /**
-   * What {@link line} does for a detail line whose field count the byte
-   * writer checked: feeds the header check with the line's checked field.
-   */
-  detail(lineNumber: number, checked: string): void {
-    try {
-      this.verifier?.addDetail(checked, lineNumber);
-    } catch (err) {
-      throw withContext(err, {file: this.file, line: lineNumber});
-    }
-  }
-
-  /** After the file's last line: throws if the SAE header does not match the file. */
-  finish(): void {
-    this.verifier?.finish();
-  }
-
-  private start(firstValues: string[]): void {
-    this.layout = detectLayout(firstValues);
-    if (this.layout?.layout === 'sae_v3') {
-      this.verifier = new SaeVerifier(this.file);
-    }
   }
 }
 

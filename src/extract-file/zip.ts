@@ -3,6 +3,7 @@ import * as yauzl from 'yauzl';
 import * as zlib from 'zlib';
 
 import {DataError} from '../errors';
+import {fileError} from './file-error';
 import type {ExtractFile} from './reader';
 
 /**
@@ -31,9 +32,6 @@ interface Budget {
   readonly max: number;
 }
 
-/** The second read of an entry: already counted against the budget by the first. */
-const UNCOUNTED: Budget = {used: 0, max: Number.POSITIVE_INFINITY};
-
 export async function* openZipEntries(
   path: string,
   opts: ZipOptions & {defaultName: string}
@@ -44,24 +42,16 @@ export async function* openZipEntries(
     const entries = await listEntries(zip, archive, opts.maxUnzippedBytes);
     const budget: Budget = {used: 0, max: opts.maxUnzippedBytes};
     for (const {entry, name} of entries) {
-      // First the whole entry is inflated through the guard (size budget,
-      // CRC-32): nothing of a corrupt entry may reach the output, and a
-      // corruption must be reported as such, not as the bad text it produces.
-      // Then it is read again for parsing; the file on disk has not changed.
-      const check = guardEntry(
-        await openEntry(zip, entry, archive, name),
-        entry,
-        name,
-        archive,
-        budget
-      );
-      for await (const chunk of check) void chunk;
+      // Every read of an entry goes through the guard (size budget, CRC-32).
+      // The first pass (check.ts) reads each entry to its end before any row
+      // is emitted, so a corrupt entry fails its check, reported as the
+      // corruption it is, not as the bad text it produces.
       const stream = guardEntry(
         await openEntry(zip, entry, archive, name),
         entry,
         name,
         archive,
-        UNCOUNTED
+        budget
       );
       try {
         yield {name, stream};
@@ -122,18 +112,18 @@ async function listEntries(
       const name = checkedName(entry, archive);
       if (name.endsWith('/')) continue; // a folder
       if (names.has(name)) {
-        throw new DataError(
+        throw fileError(
           `ZIP archive ${archive} has two entries named "${name}"`,
-          {
-            context: {file: name},
-          }
+          'ZIP_INVALID',
+          {file: name}
         );
       }
       names.add(name);
       if (entry.isEncrypted() || !entry.canDecodeFileData()) {
-        throw new DataError(
+        throw fileError(
           `ZIP entry "${name}" is encrypted or uses an unsupported compression method (${entry.compressionMethod})`,
-          {context: {file: name}}
+          'ZIP_INVALID',
+          {file: name}
         );
       }
       declared += entry.uncompressedSize;
@@ -143,9 +133,10 @@ async function listEntries(
     throw err instanceof DataError ? err : notReadable(archive, err);
   }
   if (declared > maxBytes) {
-    throw new DataError(
+    throw fileError(
       `ZIP archive ${archive} declares ${declared} bytes uncompressed, more than the limit of ${maxBytes} bytes`,
-      {context: {file: archive}}
+      'ZIP_TOO_LARGE',
+      {file: archive}
     );
   }
   return files;
@@ -161,9 +152,10 @@ function checkedName(entry: yauzl.Entry, archive: string): string {
   const name = raw.replace(/\\/g, '/');
   const problem = unsafe(name);
   if (problem) {
-    throw new DataError(
+    throw fileError(
       `ZIP archive ${archive}: entry name ${JSON.stringify(raw)} refused (${problem})`,
-      {context: {file: archive}}
+      'ZIP_ENTRY_ESCAPES',
+      {file: archive}
     );
   }
   return name;
@@ -201,10 +193,11 @@ class EntryGuard extends Transform {
     this.budget.used += chunk.length;
     if (this.budget.used > this.budget.max) {
       cb(
-        new DataError(
+        fileError(
           `ZIP archive ${this.archive} expands past the limit of ${this.budget.max} bytes ` +
             '(its headers understate the sizes)',
-          {context: {file: this.name}}
+          'ZIP_TOO_LARGE',
+          {file: this.name}
         )
       );
       return;
@@ -215,7 +208,14 @@ class EntryGuard extends Transform {
 
   override _flush(cb: TransformCallback): void {
     if (crc32 && this.crc >>> 0 !== this.entry.crc32 >>> 0) {
-      cb(notReadable(this.archive, new Error('CRC-32 mismatch'), this.name));
+      cb(
+        notReadable(
+          this.archive,
+          new Error('CRC-32 mismatch'),
+          this.name,
+          'ZIP_CRC_MISMATCH'
+        )
+      );
       return;
     }
     cb();
@@ -239,11 +239,18 @@ function guardEntry(
   return guard;
 }
 
-function notReadable(archive: string, err: unknown, entry?: string): DataError {
+function notReadable(
+  archive: string,
+  err: unknown,
+  entry?: string,
+  code = 'ZIP_INVALID'
+): DataError {
   if (err instanceof DataError) return err;
   const why = err instanceof Error ? err.message : String(err);
-  return new DataError(
+  return fileError(
     `${archive} is not a readable ZIP archive: ${entry ? `entry "${entry}": ` : ''}${why}`,
-    {context: {file: entry ?? archive}, cause: err}
+    code,
+    {file: entry ?? archive},
+    err
   );
 }

@@ -4,6 +4,7 @@
  */
 import * as fs from 'fs';
 
+import {encodeText, TextEncoding} from './legacy-encoding';
 import {TextVariantSpec} from './scenario';
 
 /** Amounts are handled as integers of 1/10000 (4 decimals) so sums are exact. */
@@ -34,8 +35,9 @@ export interface ResolvedVariant {
   eol: string;
   bom: boolean;
   finalNewline: boolean;
-  encoding: BufferEncoding;
-  badHeaderTotal: boolean;
+  encoding: TextEncoding;
+  /** Added to the header's journal total, in 1/10000 units (0 = the true total). */
+  headerTotalDelta: number;
   badHeaderCount: boolean;
 }
 
@@ -44,8 +46,13 @@ export function resolveVariant(spec: TextVariantSpec): ResolvedVariant {
     eol: spec.line_ending === 'crlf' ? '\r\n' : '\n',
     bom: spec.bom ?? false,
     finalNewline: spec.final_newline ?? true,
-    encoding: spec.encoding === 'latin1' ? 'latin1' : 'utf8',
-    badHeaderTotal: spec.bad_header_total ?? false,
+    encoding: spec.encoding ?? 'utf8',
+    headerTotalDelta:
+      spec.header_total_off_by !== undefined
+        ? Math.round(spec.header_total_off_by * AMOUNT_SCALE)
+        : spec.bad_header_total
+          ? AMOUNT_SCALE
+          : 0,
     badHeaderCount: spec.bad_header_count ?? false,
   };
 }
@@ -83,7 +90,7 @@ export function headerFor(
 ) {
   return format(
     v.badHeaderCount ? count + 1 : count,
-    v.badHeaderTotal ? total + AMOUNT_SCALE : total
+    total + v.headerTotalDelta
   );
 }
 
@@ -111,7 +118,7 @@ export function buildExtract(
   const all = [headerFor(format, v, details, total), ...lines];
   const text =
     (v.bom ? '\uFEFF' : '') + all.join(v.eol) + (v.finalNewline ? v.eol : '');
-  const body = Buffer.from(text, v.encoding);
+  const body = encodeText(text, v.encoding);
   return {body, details, bytes: body.length, journalTotal: formatAmount(total)};
 }
 
@@ -144,7 +151,10 @@ export async function writeExtract(
     let size = v.bom ? 3 : 0; // the header comes on top: the file ends up at least `bytes` long
     while (size < target) {
       const d = src.next();
-      size += Buffer.byteLength(d.line, v.encoding) + eolBytes;
+      size +=
+        (v.encoding === 'utf8'
+          ? Buffer.byteLength(d.line)
+          : encodeText(d.line, v.encoding).length) + eolBytes;
       total += d.amount;
       details++;
     }
@@ -156,7 +166,7 @@ export async function writeExtract(
   });
   let bytes = 0;
   const write = async (chunk: string) => {
-    const buf = Buffer.from(chunk, v.encoding);
+    const buf = encodeText(chunk, v.encoding);
     bytes += buf.length;
     if (!out.write(buf))
       await new Promise<void>((r) => out.once('drain', () => r()));

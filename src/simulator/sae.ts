@@ -33,6 +33,9 @@ interface Employee {
 }
 
 interface ResolvedSae extends GeneratorBasics {
+  fields: 400 | 256;
+  mixedWidthAt?: number;
+  description?: string;
   quotedPipes: boolean;
   doubledQuotes: boolean;
   strayQuotes: boolean;
@@ -43,6 +46,9 @@ interface ResolvedSae extends GeneratorBasics {
 function resolveSae(spec: SaeSpec): ResolvedSae {
   return {
     ...generatorBasics(spec),
+    fields: spec.fields ?? SAE_FIELDS,
+    mixedWidthAt: spec.mixed_width_at,
+    description: spec.description,
     quotedPipes: spec.quoted_pipes ?? false,
     doubledQuotes: spec.doubled_quotes ?? false,
     strayQuotes: spec.stray_quotes ?? false,
@@ -51,10 +57,21 @@ function resolveSae(spec: SaeSpec): ResolvedSae {
   };
 }
 
+/** SAE v2 DETAIL lines: SAE v3's columns 1–256. */
+export const SAE_V2_FIELDS = 256;
+
 export const saeHeader =
-  (batchDate: string, batchId: number): HeaderFormatter =>
+  (
+    batchDate: string,
+    batchId: number,
+    shape: SaeSpec['header'] = 'v3'
+  ): HeaderFormatter =>
   (count, total) =>
-    `EXTRACT|${batchDate}|${count}|${formatAmount(total)}|${batchId}`;
+    shape === 'bare'
+      ? 'EXTRACT'
+      : shape === 'v2'
+        ? `EXTRACT|${batchDate}|${count}|${formatAmount(total)}`
+        : `EXTRACT|${batchDate}|${count}|${formatAmount(total)}|${batchId}`;
 
 /** A row under construction: index = column number - 1. */
 type Row = string[];
@@ -94,7 +111,12 @@ export class SaeSource implements LineSource {
     const {row, amount} = this.queue.shift()!;
     this.seq++;
     set(row, 4, this.seq);
-    return {line: row.join('|'), amount};
+    if (this.o.description !== undefined) set(row, 69, this.o.description);
+    let width: number = this.o.fields;
+    if (this.seq === this.o.mixedWidthAt) {
+      width = width === SAE_FIELDS ? SAE_V2_FIELDS : SAE_FIELDS;
+    }
+    return {line: row.slice(0, width).join('|'), amount};
   }
 
   private employee(): Employee {
@@ -317,7 +339,7 @@ export class SaeSource implements LineSource {
 export function buildSaeFile(spec: SaeSpec): {body: Buffer} & ExtractResult {
   const o = resolveSae(spec);
   return buildExtract(
-    saeHeader(o.batchDate, o.batchId),
+    saeHeader(o.batchDate, o.batchId, spec.header),
     new SaeSource(o),
     spec.details ?? 25,
     resolveVariant(spec)
@@ -345,7 +367,7 @@ export function writeSaeFile(
       : {details: 25};
   return writeExtract(
     file,
-    saeHeader(o.batchDate, o.batchId),
+    saeHeader(o.batchDate, o.batchId, opts.header),
     () => new SaeSource(o),
     limit,
     resolveVariant(opts)

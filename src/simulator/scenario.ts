@@ -17,15 +17,25 @@ export interface TextVariantSpec {
   final_newline?: boolean;
   /** Use non-ASCII names/places (Müller, São Paulo, …). */
   utf8?: boolean;
-  /** Byte encoding of the body (default utf8). */
-  encoding?: 'utf8' | 'latin1';
+  /** Byte encoding of the body (default utf8; latin1 = ISO-8859-1). */
+  encoding?: 'utf8' | 'latin1' | 'windows-1252';
   /** Header journal total off by 1.0000. */
   bad_header_total?: boolean;
+  /** Header journal total off by this amount (e.g. 0.01: one cent); overrides bad_header_total. */
+  header_total_off_by?: number;
   /** Header record count off by one. */
   bad_header_count?: boolean;
 }
 
 export interface SaeSpec extends TextVariantSpec {
+  /** DETAIL width: 400 (SAE v3, default) or 256 (SAE v2: v3's columns 1–256). */
+  fields?: 400 | 256;
+  /** Header shape: `v3` `EXTRACT|date|count|total|batch id` (default), `v2` without batch id, `bare` `EXTRACT`. */
+  header?: 'v3' | 'v2' | 'bare';
+  /** The 1-based DETAIL line (counting DETAIL lines only) written at the other width (400 ↔ 256). */
+  mixed_width_at?: number;
+  /** Text for every DETAIL line's description (column 69), e.g. characters of a legacy encoding. */
+  description?: string;
   quoted_pipes?: boolean;
   doubled_quotes?: boolean;
   stray_quotes?: boolean;

@@ -4,6 +4,7 @@ import {ResolvedConfig} from '../config';
 import {
   ConfigError,
   ConnectorError,
+  DataError,
   describeError,
   withContext,
 } from '../errors';
@@ -35,11 +36,12 @@ export class SyncContext {
   /**
    * One definition failed: the sync goes on with the others, then fails. A
    * configuration error (bad credentials…) would fail every definition alike,
-   * so it stops the sync at once.
+   * so it stops the sync at once; a file that fails its checks (a DataError,
+   * config_error too) is that definition's problem only.
    */
   fail(err: unknown, definition: Definition): void {
     const e = withContext(err, {definition: definition.name || definition.id});
-    if (e.failureType === 'config_error') throw e;
+    if (e.failureType === 'config_error' && !(e instanceof DataError)) throw e;
     this.logger.error(describeError(e));
     this.failures.push(e);
   }

@@ -51,7 +51,7 @@ export function fileRowsSchema(): object {
       },
       layout: {
         type: ['null', 'string'],
-        enum: [null, 'sae_v3', 'prae'],
+        enum: [null, 'sae_v3', 'sae_v2', 'prae'],
         description: 'The recognised layout of the line, or null.',
       },
       values: {

@@ -2,12 +2,13 @@ import path from 'path';
 
 import {Definition, Job} from '../concur/types';
 import {withContext} from '../errors';
-import {readExtractRecords} from '../extract-file';
+import {checkExtractFiles, readExtractRecords} from '../extract-file';
 import {Output} from '../protocol/output';
 import {StreamState} from '../state';
 import {ConcurStream, StreamEvent} from './base';
 import {SyncContext} from './context';
 import {advance, jobsToEmit} from './cursor';
+import {applyFileChecks} from './file-checks';
 import {listJobs} from './job-window';
 import {prefetch} from './prefetch';
 import {formatBytes, startProgress} from './progress';
@@ -27,6 +28,9 @@ export class ExtractFileRows extends ConcurStream {
    * Per definition: its Completed jobs after the cursor, oldest first; all rows
    * of a job, then a checkpoint for that job. A job that fails stops its
    * definition there (the cursor cannot skip it); other definitions go on.
+   * A job whose files fail their checks emits none of their rows: with
+   * invalid_file_handling `fail` it stops its definition, with `skip` the
+   * other files are emitted and the cursor moves on (file-checks.ts).
    */
   async *sync(
     ctx: SyncContext,
@@ -89,6 +93,14 @@ export class ExtractFileRows extends ConcurStream {
   ): AsyncGenerator<StreamEvent> {
     const counts = new Map<string, number>();
     try {
+      const opts = {
+        defaultName: `${job.id}.txt`,
+        maxUnzippedBytes: ctx.config.maxUnzippedBytes,
+        encoding: ctx.config.fileEncoding,
+      };
+      // The first pass: no row of a file leaves before the whole file passed its checks.
+      const checks = await checkExtractFiles(body, opts);
+      applyFileChecks(ctx, def, job, checks);
       const fields = {
         definition_id: def.id,
         definition_name: def.name,
@@ -99,13 +111,12 @@ export class ExtractFileRows extends ConcurStream {
         before: () => Output.recordPrefix(this.name),
         after: '}}\n',
       };
-      const opts = {
-        defaultName: `${job.id}.txt`,
-        maxUnzippedBytes: ctx.config.maxUnzippedBytes,
+      for await (const {file, count, bytes} of readExtractRecords(body, {
+        ...opts,
+        checks,
         fields,
         envelope,
-      };
-      for await (const {file, count, bytes} of readExtractRecords(body, opts)) {
+      })) {
         if (count) yield {raw: bytes, count};
         counts.set(file, (counts.get(file) ?? 0) + count);
       }

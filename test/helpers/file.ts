@@ -4,7 +4,7 @@ import os from 'os';
 import path from 'path';
 
 import {ConnectorError} from '../../src/errors';
-import {FileRow, fileRows} from '../../src/extract-file';
+import {checkFile, FileRow, fileRows} from '../../src/extract-file';
 import {ParsedLine, parseLines} from '../../src/extract-file/parser';
 
 /** The Cornell SAE v3 files and the derived layout CSVs (shared with the simulator). */
@@ -56,8 +56,13 @@ export async function rowsOf(
   fileName = 'test.txt'
 ): Promise<FileRow[]> {
   const source = Array.isArray(input) ? input : [input];
+  // As the connector reads a file: its first pass, then (if it passed) its rows.
+  const check = await checkFile(source, fileName);
+  if (check.error) throw check.error;
   const out: FileRow[] = [];
-  for await (const {rows} of fileRows(source, fileName)) out.push(...rows);
+  for await (const {rows} of fileRows(source, fileName, check.layout)) {
+    out.push(...rows);
+  }
   return out;
 }
 

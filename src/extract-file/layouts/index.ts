@@ -1,14 +1,15 @@
-import {DataError} from '../../errors';
+import {fileError} from '../file-error';
 import {JsonBytes} from '../json-bytes';
 import {Converter, converterFor, ConvertError} from './convert';
 import {PRAE} from './prae.generated';
+import {SAE_V2} from './sae-v2';
 import {SAE_V3} from './sae-v3.generated';
 import {ColumnType, LayoutId, LayoutTable, RecordTypeTable} from './types';
 
 export type {ColumnSpec, ColumnType, LayoutId, LayoutTable} from './types';
 
 /** The recognised layouts, from the generated tables. */
-export const LAYOUT_TABLES: readonly LayoutTable[] = [SAE_V3, PRAE];
+export const LAYOUT_TABLES: readonly LayoutTable[] = [SAE_V3, SAE_V2, PRAE];
 
 /** The top-level fields of an extract_file_rows record: no column uses these names. */
 export const FIXED_ROW_FIELDS = [
@@ -42,11 +43,14 @@ export interface LineLayout {
   readonly types: readonly ColumnType[];
 }
 
-/** The layout of one file: its record types, by the constant in field 1. */
+/** The layout of one file: the line layout of each of its records. */
 export interface FileLayout {
   readonly layout: LayoutId;
-  /** The line layout of a record type, or undefined when the layout does not know it. */
-  lineLayout(recordType: string): LineLayout | undefined;
+  /**
+   * The line layout of a record, by its record type (field 1) and, for SAE
+   * headers, its width; undefined when the layout does not know the type.
+   */
+  lineLayout(values: readonly string[]): LineLayout | undefined;
 }
 
 /** Room for a number's JSON text beyond its raw text (`1e-7` from `0.0000001` is shorter; this is ample). */
@@ -77,50 +81,102 @@ function compile(
 }
 
 /**
- * SAE record types are matched exactly (`EXTRACT`, `DETAIL`: workbook and
- * samples agree); PRAE ones ignoring case, since the workbook's `Extract` /
- * `Detail` spelling is not confirmed by any sample file.
+ * The SAE header widths Concur writes: 5 (`EXTRACT|date|count|total|batch id`,
+ * v3), 4 (no batch id) and the bare `EXTRACT` line. Each is typed with the
+ * fields it carries; both SAE layouts accept all three.
  */
-function fileLayout(table: LayoutTable, ignoreCase: boolean): FileLayout {
-  const byType = new Map<string, LineLayout>();
-  for (const role of ['header', 'detail'] as const) {
-    const ll = compile(table, role, table[role]);
-    byType.set(ignoreCase ? ll.recordType.toUpperCase() : ll.recordType, ll);
+export const SAE_HEADER_WIDTHS = [5, 4, 1] as const;
+
+/** SAE record types are matched exactly (`EXTRACT`, `DETAIL`: workbook and samples agree). */
+function saeFileLayout(table: LayoutTable): FileLayout {
+  const detail = compile(table, 'detail', table.detail);
+  const headers = new Map<number, LineLayout>();
+  for (const width of SAE_HEADER_WIDTHS) {
+    headers.set(
+      width,
+      compile(table, 'header', {
+        recordType: SAE_V3.header.recordType,
+        fieldCount: width,
+        columns: SAE_V3.header.columns.filter((c) => c.column <= width),
+      })
+    );
   }
+  const widest = headers.get(SAE_HEADER_WIDTHS[0])!;
   return {
     layout: table.layout,
-    lineLayout: ignoreCase
-      ? (rt) => byType.get(rt) ?? byType.get(rt.toUpperCase())
-      : (rt) => byType.get(rt),
+    lineLayout(values) {
+      const type = values[0];
+      if (type === detail.recordType) return detail;
+      if (type !== widest.recordType) return undefined;
+      // Another width gets the widest, whose field count check then fails.
+      return headers.get(values.length) ?? widest;
+    },
   };
 }
 
-const SAE_FILE = fileLayout(SAE_V3, false);
-const PRAE_FILE = fileLayout(PRAE, true);
+/**
+ * PRAE record types ignoring case, since the workbook's `Extract` / `Detail`
+ * spelling is not confirmed by any sample file.
+ */
+function praeFileLayout(table: LayoutTable): FileLayout {
+  const byType = new Map<string, LineLayout>();
+  for (const role of ['header', 'detail'] as const) {
+    const ll = compile(table, role, table[role]);
+    byType.set(ll.recordType.toUpperCase(), ll);
+  }
+  return {
+    layout: table.layout,
+    lineLayout: (values) =>
+      byType.get(values[0]) ?? byType.get(values[0].toUpperCase()),
+  };
+}
+
+const FILE_LAYOUTS: Readonly<Record<LayoutId, FileLayout>> = {
+  sae_v3: saeFileLayout(SAE_V3),
+  sae_v2: saeFileLayout(SAE_V2),
+  prae: praeFileLayout(PRAE),
+};
+
+/** The file layout of a layout id (decided by the file's first pass, check.ts). */
+export function fileLayoutOf(layout: LayoutId): FileLayout {
+  return FILE_LAYOUTS[layout];
+}
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const ANY_DATE = /^\d{4}([-/])\d{2}\1\d{2}$/;
 const DIGITS = /^\d+$/;
 
 /**
- * Decides a file's layout from its first record (once per file):
- *  - SAE v3: `EXTRACT|<YYYY-MM-DD batch date>|count|total|batch id` (5 fields);
- *  - PRAE: `Extract|<batch id>|<batch date>|count|total` (5 fields, any case) —
- *    the header order differs from SAE's, which is what tells them apart;
- *  - anything else (no header, Standard Request Extract's 4-field header, …):
- *    null, every line then has layout null and only `values`.
+ * What a file's first record says about its layout (once per file):
+ *  - `sae_v3`: `EXTRACT|<YYYY-MM-DD batch date>|count|total|batch id` (5 fields);
+ *  - `sae`: `EXTRACT|<YYYY-MM-DD>|count|total` (4 fields) or a bare `EXTRACT`:
+ *    SAE v2 or v3, decided by the width of the DETAIL lines
+ *    ({@link saeLayoutOfWidth}); without DETAIL lines (a Standard Request
+ *    Extract has the same 4-field header) the file is not SAE;
+ *  - `prae`: `Extract|<batch id>|<batch date>|count|total` (5 fields, any
+ *    case) — the header order differs from SAE's, which tells them apart;
+ *  - null for anything else: every line then has layout null and only `values`.
  */
-export function detectLayout(
+export function detectHeader(
   firstValues: readonly string[]
-): FileLayout | null {
-  if (firstValues.length !== 5) return null;
+): LayoutId | 'sae' | null {
   const [type, second, third] = firstValues;
-  if (type.toUpperCase() !== 'EXTRACT') return null;
-  if (type === SAE_V3.header.recordType && ISO_DATE.test(second)) {
-    return SAE_FILE;
+  const header = SAE_V3.header.recordType;
+  if (firstValues.length === 1) return type === header ? 'sae' : null;
+  if (firstValues.length === 4) {
+    return type === header && ISO_DATE.test(second) ? 'sae' : null;
   }
-  if (DIGITS.test(second) && ANY_DATE.test(third)) return PRAE_FILE;
+  if (firstValues.length !== 5 || type.toUpperCase() !== header) return null;
+  if (type === header && ISO_DATE.test(second)) return 'sae_v3';
+  if (DIGITS.test(second) && ANY_DATE.test(third)) return 'prae';
   return null;
+}
+
+/** The SAE layout of DETAIL lines of `width` fields: 400 → v3, 256 → v2. */
+export function saeLayoutOfWidth(width: number): LayoutId | undefined {
+  if (width === SAE_V3.detail.fieldCount) return 'sae_v3';
+  if (width === SAE_V2.detail.fieldCount) return 'sae_v2';
+  return undefined;
 }
 
 /**
@@ -194,7 +250,7 @@ export function checkFieldCount(
   values: readonly string[]
 ): void {
   if (values.length !== ll.fieldCount) {
-    throw new DataError(fieldCountMessage(ll, values));
+    throw fileError(fieldCountMessage(ll, values), 'FILE_WIDTH_MISMATCH');
   }
 }
 
@@ -210,22 +266,29 @@ export function typedValue(
     return convert(raw);
   } catch (err) {
     if (!(err instanceof ConvertError)) throw err;
-    throw new DataError(
+    throw fileError(
       `column ${ll.names[i]} (field ${ll.indexes[i] + 1}) holds ${quote(raw)}: ` +
-        `${err.message}, expected ${describeType(ll.types[i])}`
+        `${err.message}, expected ${describeType(ll.types[i])}`,
+      'FILE_VALUE_INVALID'
     );
   }
 }
 
+const LAYOUT_NAMES: Readonly<Record<LayoutId, string>> = {
+  sae_v3: 'SAE v3',
+  sae_v2: 'SAE v2',
+  prae: 'PRAE',
+};
+
 function fieldCountMessage(ll: LineLayout, values: readonly string[]): string {
-  const name = ll.layout === 'sae_v3' ? 'SAE v3' : 'PRAE';
   const hint = values.some((v) => v.includes('"'))
     ? ' (a field containing "|" may have lost its quotes)'
     : '';
-  return (
-    `${ll.recordType} line has ${values.length} fields, ` +
-    `${name} ${ll.recordType} lines have ${ll.fieldCount}${hint}`
-  );
+  const expected =
+    ll.role === 'header' && ll.layout !== 'prae'
+      ? `SAE ${ll.recordType} lines have ${SAE_HEADER_WIDTHS.join(', ')} fields`
+      : `${LAYOUT_NAMES[ll.layout]} ${ll.recordType} lines have ${ll.fieldCount}`;
+  return `${ll.recordType} line has ${values.length} fields, ${expected}${hint}`;
 }
 
 function describeType(type: ColumnType): string {

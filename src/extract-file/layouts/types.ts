@@ -1,6 +1,6 @@
 /** The shape of the generated layout tables (scripts/gen-layouts.js). */
 
-export type LayoutId = 'sae_v3' | 'prae';
+export type LayoutId = 'sae_v3' | 'sae_v2' | 'prae';
 
 /**
  * - `date`: a `YYYY-MM-DD` string (`YYYY/MM/DD` inputs are normalised);

@@ -1,0 +1,355 @@
+import {isUtf8} from 'buffer';
+
+import {withContext} from '../errors';
+import {FieldsError, splitRecord, UNTERMINATED} from './fields';
+import {fileError} from './file-error';
+import {
+  checkFieldCount,
+  detectHeader,
+  FileLayout,
+  fileLayoutOf,
+  LayoutId,
+  LineLayout,
+  saeLayoutOfWidth,
+  typedValue,
+} from './layouts';
+import {MAX_LINE_BYTES, NOT_UTF8, tooLong} from './parser';
+import {JOURNAL_AMOUNT, SaeTotals, SaeVerifier} from './verify';
+
+/**
+ * The content checks of a file's first pass, on its UTF-8 bytes: every check
+ * the emitting pass (parser.ts, typer.ts, layouts) could fail on — UTF-8,
+ * line length, quoting, field widths, typed values — plus the SAE header
+ * verification, and the layout decision (SAE v2 or v3 from the DETAIL width).
+ * The first failure is thrown (a DataError with file and line).
+ *
+ * It must cost little next to the emitting pass, so a line without `"` (all
+ * but a few) is never split into strings: its `|` are counted on the bytes,
+ * and only its non-empty typed fields (and the journal amount) become strings,
+ * checked by the very converters the emitting pass uses. Lines with `"`, the
+ * first line and header lines take the exact path: fields.ts' splitRecord, as
+ * the parser does. The line rules (LF/CRLF, BOM, empty lines, multi-line
+ * quoted records) mirror parser.ts; test/file.check.test.ts compares the two.
+ */
+
+const LF = 0x0a;
+const CR = 0x0d;
+const PIPE = 0x7c;
+const QUOTE = 0x22;
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const DETAIL = 'DETAIL';
+
+/** Per line layout: 0-based field index → index of its typed column, -1 for text. */
+const TYPED_AT = new WeakMap<LineLayout, Int16Array>();
+
+function typedAt(ll: LineLayout): Int16Array {
+  let at = TYPED_AT.get(ll);
+  if (!at) {
+    at = new Int16Array(ll.fieldCount).fill(-1);
+    ll.indexes.forEach((field, k) => {
+      if (ll.converters[k] !== undefined) at![field] = k;
+    });
+    TYPED_AT.set(ll, at);
+  }
+  return at;
+}
+
+export class ContentScanner {
+  private tail: Buffer[] = [];
+  private tailBytes = 0;
+  private atStart = true;
+  private nextLine = 1;
+  private pending?: {text: string; lineNumber: number};
+  private seenFirst = false;
+  /** 'sae': an SAE header without batch id; v2 or v3 is decided by the first DETAIL line. */
+  private decided: LayoutId | 'sae' | null = null;
+  private layout?: FileLayout;
+  private detail?: LineLayout;
+  private firstDetail?: {line: number; width: number};
+  private verifier?: SaeVerifier;
+
+  constructor(private readonly fileName: string) {}
+
+  /** The layout the file is read with (null: unknown, or not decided when it failed). */
+  get layoutId(): LayoutId | null {
+    return this.layout?.layout ?? null;
+  }
+
+  /** The SAE totals, for SAE files. */
+  totals(): SaeTotals | undefined {
+    return this.layout && this.layout.layout !== 'prae'
+      ? this.verifier?.totals()
+      : undefined;
+  }
+
+  push(chunk: Buffer): void {
+    let buf = chunk;
+    if (this.atStart) {
+      if (this.tailBytes + buf.length < BOM.length) {
+        this.keep(buf);
+        return;
+      }
+      buf = this.dropBom(this.withTail(buf));
+    }
+    const lastLf = buf.lastIndexOf(LF);
+    if (lastLf === -1) {
+      this.keep(buf);
+      return;
+    }
+    const region = this.withTail(buf.subarray(0, lastLf + 1));
+    this.tail = [];
+    this.tailBytes = 0;
+    this.region(region);
+    this.keep(buf.subarray(lastLf + 1));
+  }
+
+  end(): void {
+    let last = this.withTail(Buffer.alloc(0));
+    if (this.atStart) last = this.dropBom(last);
+    this.tail = [];
+    this.tailBytes = 0;
+    if (last.length) this.region(last);
+    if (this.pending) {
+      throw this.error(
+        this.pending.lineNumber,
+        'a quoted field opened on this line is never closed (unbalanced quote)',
+        'FILE_QUOTE_INVALID'
+      );
+    }
+    if (this.decided === 'sae' && !this.layout) {
+      // No DETAIL line: not SAE (a Standard Request Extract has the same header).
+      this.decided = null;
+      this.verifier = undefined;
+    }
+    this.verifier?.finish();
+  }
+
+  private region(region: Buffer): void {
+    if (!isUtf8(region)) this.throwInvalidUtf8(region);
+    const n = region.length;
+    let quote = region.indexOf(QUOTE);
+    let start = 0;
+    while (start < n) {
+      let lf = region.indexOf(LF, start);
+      if (lf === -1) lf = n;
+      let end = lf;
+      const hasCr = end > start && region[end - 1] === CR;
+      if (hasCr) end--;
+      if (end - start > MAX_LINE_BYTES) {
+        throw this.error(this.nextLine, tooLong(), 'FILE_LINE_TOO_LONG');
+      }
+      if (end > start || this.pending) {
+        if (quote !== -1 && quote < start) quote = region.indexOf(QUOTE, start);
+        if (
+          this.pending ||
+          !this.seenFirst ||
+          (quote !== -1 && quote < end) ||
+          !this.fastLine(region, start, end)
+        ) {
+          const text = region.toString('utf8', start, end);
+          const sep = lf < n ? (hasCr ? '\r\n' : '\n') : hasCr ? '\r' : '';
+          this.slowLine(text, sep);
+        }
+      }
+      this.nextLine++;
+      start = lf + 1;
+    }
+  }
+
+  /**
+   * A line without `"` of a file whose layout is known: its DETAIL fields on
+   * the bytes. False when the line needs the exact path (a header, a layout
+   * still undecided).
+   */
+  private fastLine(buf: Buffer, start: number, end: number): boolean {
+    if (this.decided === null) return true; // unknown layout: nothing to check
+    const ll = this.detail;
+    if (!ll) return false;
+    let pipe = buf.indexOf(PIPE, start);
+    if (pipe === -1 || pipe > end) pipe = end;
+    const type = buf.toString('utf8', start, pipe);
+    if (type !== DETAIL) {
+      return this.layout!.lineLayout([type]) === undefined; // another record type: nothing to check
+    }
+    const at = typedAt(ll);
+    const width = at.length;
+    let field = 1;
+    let from = pipe + 1;
+    let amount: string | undefined;
+    let bad: Error | undefined; // a bad value; the width is reported first
+    for (let i = from; i <= end; i++) {
+      if (i !== end && buf[i] !== PIPE) continue;
+      if (i > from && field < width) {
+        const k = at[field];
+        if (k !== -1 || field === JOURNAL_AMOUNT) {
+          const raw = buf.toString('utf8', from, i);
+          if (k !== -1 && !bad) bad = this.value(ll, k, raw);
+          if (field === JOURNAL_AMOUNT) amount = raw;
+        }
+      }
+      field++;
+      from = i + 1;
+    }
+    if (field !== width) this.widthError(ll, field, this.nextLine);
+    if (bad) throw bad;
+    this.verifier!.detail(amount, this.nextLine);
+    return true;
+  }
+
+  /** One physical line as text (the parser's rules): a record, or part of one. */
+  private slowLine(text: string, sep: string): void {
+    let lineNumber = this.nextLine;
+    if (this.pending) {
+      lineNumber = this.pending.lineNumber;
+      text = this.pending.text + text;
+      this.pending = undefined;
+    }
+    let values: string[] | typeof UNTERMINATED;
+    try {
+      values = splitRecord(text);
+    } catch (err) {
+      if (!(err instanceof FieldsError)) throw err;
+      throw this.error(lineNumber, err.message, 'FILE_QUOTE_INVALID');
+    }
+    if (values === UNTERMINATED) {
+      if (text.length + sep.length > MAX_LINE_BYTES) {
+        throw this.error(lineNumber, tooLong(), 'FILE_LINE_TOO_LONG');
+      }
+      this.pending = {text: text + sep, lineNumber};
+      return;
+    }
+    try {
+      this.record(values, lineNumber);
+    } catch (err) {
+      throw withContext(err, {file: this.fileName, line: lineNumber});
+    }
+  }
+
+  /** A record's values: the layout decision, widths, typed values, the SAE header check. */
+  private record(values: string[], lineNumber: number): void {
+    if (!this.seenFirst) {
+      this.seenFirst = true;
+      this.decided = detectHeader(values);
+      if (this.decided === 'sae') {
+        this.verifier = new SaeVerifier(this.fileName);
+      } else if (this.decided) {
+        this.use(this.decided);
+        if (this.decided === 'sae_v3') {
+          this.verifier = new SaeVerifier(this.fileName);
+        }
+      }
+    }
+    if (this.decided === null) return;
+    if (!this.layout && values[0] === DETAIL) {
+      const layout = saeLayoutOfWidth(values.length);
+      if (!layout) {
+        throw fileError(
+          `DETAIL line has ${values.length} fields, SAE DETAIL lines have 400 (v3) or 256 (v2)`,
+          'FILE_WIDTH_MISMATCH'
+        );
+      }
+      this.use(layout);
+      this.firstDetail = {line: lineNumber, width: values.length};
+    }
+    // Undecided (an SAE header without batch id): its header is typed alike in v2 and v3.
+    const ll = (this.layout ?? fileLayoutOf('sae_v3')).lineLayout(values);
+    if (!ll) return;
+    if (ll.role === 'detail' && values.length !== ll.fieldCount) {
+      const lost = values.some((v) => v.includes('"'));
+      this.widthError(ll, values.length, lineNumber, lost);
+    }
+    checkFieldCount(ll, values);
+    // An SAE header's count and total are reported as such (SAE_HEADER_INVALID).
+    if (ll.role === 'header' && ll.layout !== 'prae') {
+      this.verifier?.header(values, lineNumber);
+    }
+    for (let k = 0; k < ll.indexes.length; k++) {
+      const raw = values[ll.indexes[k]];
+      if (raw !== '' && ll.converters[k] !== undefined) typedValue(ll, k, raw);
+    }
+    if (ll.layout !== 'prae' && ll.role === 'detail') {
+      this.verifier?.detail(values[JOURNAL_AMOUNT], lineNumber);
+    }
+  }
+
+  private use(layout: LayoutId): void {
+    this.layout = fileLayoutOf(layout);
+    this.detail = this.layout.lineLayout([DETAIL]);
+    if (layout === 'prae') this.detail = undefined; // PRAE lines take the exact path (rare)
+  }
+
+  /** A typed field of a fast-path line (one physical line: `nextLine`). */
+  private value(ll: LineLayout, k: number, raw: string): Error | undefined {
+    try {
+      typedValue(ll, k, raw);
+      return undefined;
+    } catch (err) {
+      return withContext(err, {file: this.fileName, line: this.nextLine});
+    }
+  }
+
+  private widthError(
+    ll: LineLayout,
+    width: number,
+    line: number,
+    lostQuotes = false
+  ): never {
+    const first = this.firstDetail;
+    const why =
+      (lostQuotes ? ' (a field containing "|" may have lost its quotes)' : '') +
+      (first
+        ? `; the file's first DETAIL line (line ${first.line}) has ${first.width}, which made it ${ll.layout}`
+        : '');
+    throw fileError(
+      `DETAIL line has ${width} fields, ${ll.layout === 'sae_v2' ? 'SAE v2' : 'SAE v3'} ` +
+        `DETAIL lines have ${ll.fieldCount}${why}`,
+      'FILE_WIDTH_MISMATCH',
+      {file: this.fileName, line}
+    );
+  }
+
+  private keep(bytes: Buffer): void {
+    if (bytes.length === 0) return;
+    this.tail.push(bytes);
+    this.tailBytes += bytes.length;
+    if (this.tailBytes > MAX_LINE_BYTES) {
+      throw this.error(
+        this.pending?.lineNumber ?? this.nextLine,
+        tooLong(),
+        'FILE_LINE_TOO_LONG'
+      );
+    }
+  }
+
+  private withTail(bytes: Buffer): Buffer {
+    return this.tailBytes === 0
+      ? bytes
+      : Buffer.concat([...this.tail, bytes], this.tailBytes + bytes.length);
+  }
+
+  private dropBom(buf: Buffer): Buffer {
+    this.atStart = false;
+    this.tail = [];
+    this.tailBytes = 0;
+    return buf.subarray(0, BOM.length).equals(BOM)
+      ? buf.subarray(BOM.length)
+      : buf;
+  }
+
+  private throwInvalidUtf8(region: Buffer): never {
+    let line = this.nextLine;
+    let start = 0;
+    for (;;) {
+      let lf = region.indexOf(LF, start);
+      if (lf === -1) lf = region.length;
+      if (!isUtf8(region.subarray(start, lf))) break;
+      line++;
+      start = lf + 1;
+    }
+    throw this.error(line, NOT_UTF8, 'FILE_ENCODING_INVALID');
+  }
+
+  private error(line: number, message: string, code: string) {
+    return fileError(message, code, {file: this.fileName, line});
+  }
+}
