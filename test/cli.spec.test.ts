@@ -33,7 +33,11 @@ describe('spec (bin/main spec)', () => {
       'start_date',
       'start_new_jobs',
       'job_wait_timeout_minutes',
+      'file_encoding',
+      'invalid_file_handling',
     ]);
+    expect(props.file_encoding.default).toBe('utf-8');
+    expect(props.invalid_file_handling.default).toBe('fail');
     expect(props.oauth_base_url.default).toBe(
       'https://us.api.concursolutions.com'
     );

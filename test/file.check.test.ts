@@ -96,3 +96,58 @@ describe('the first pass (checkFile)', () => {
     expect(bad.error?.context.line).toBe(2);
   });
 });
+
+describe('the fast path (bytes) and the exact path (fields.ts + converters) agree', () => {
+  // A line with a `"` takes the exact path; the same line without it the byte path.
+  const VALUES = [
+    '1',
+    '+1.5',
+    '-0.0001',
+    '.5',
+    '12.',
+    '1e5',
+    '$12.00',
+    '¤3.10',
+    '0x1',
+    '1,5',
+    ' 1',
+    '9007199254740993',
+    '123456789012345',
+    '1234567890123456',
+    '-',
+    '+',
+    '',
+    '2024-02-29',
+    '2023-02-29',
+    '2024/02/29',
+    '2024-13-01',
+    '2024-00-10',
+    '2024-1-01',
+    'abcd-ef-gh',
+  ];
+  const verdict = async (col: number, value: string, quoted: boolean) => {
+    const cols: Record<number, string> = {169: '+1.0000', [col]: value};
+    if (quoted) cols[70] = '"Vendor ""A"""';
+    const check = await checkFile([['EXTRACT', v2(cols)].join('\n')], 'eq.txt');
+    return check.error ? `${check.error.code} ${check.error.message}` : 'ok';
+  };
+  test.each([
+    [4, 'integer'],
+    [64, 'date'],
+    [123, 'number'],
+  ])('column %d (%s)', async (col) => {
+    for (const value of VALUES) {
+      expect([value, await verdict(col, value, false)]).toEqual([
+        value,
+        await verdict(col, value, true),
+      ]);
+    }
+    // Not vacuous: each path refuses a bad value and accepts a good one.
+    expect(await verdict(col, 'abcd-ef-gh', false)).toMatch(
+      /^FILE_VALUE_INVALID /
+    );
+    expect(await verdict(col, col === 64 ? '2024-02-29' : '7', false)).toBe(
+      'ok'
+    );
+  });
+});

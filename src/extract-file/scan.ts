@@ -96,10 +96,16 @@ export class ContentScanner {
       this.keep(buf);
       return;
     }
-    const region = this.withTail(buf.subarray(0, lastLf + 1));
-    this.tail = [];
-    this.tailBytes = 0;
-    this.region(region);
+    let from = 0;
+    if (this.tailBytes > 0) {
+      // The line the tail began ends here: on its own, so the rest is not copied.
+      from = buf.indexOf(LF) + 1;
+      const first = this.withTail(buf.subarray(0, from));
+      this.tail = [];
+      this.tailBytes = 0;
+      this.region(first);
+    }
+    if (from <= lastLf) this.region(buf.subarray(from, lastLf + 1));
     this.keep(buf.subarray(lastLf + 1));
   }
 
@@ -167,33 +173,56 @@ export class ContentScanner {
     if (!ll) return false;
     let pipe = buf.indexOf(PIPE, start);
     if (pipe === -1 || pipe > end) pipe = end;
-    const type = buf.toString('utf8', start, pipe);
-    if (type !== DETAIL) {
+    if (!isDetail(buf, start, pipe)) {
+      const type = buf.toString('utf8', start, pipe);
       return this.layout!.lineLayout([type]) === undefined; // another record type: nothing to check
     }
     const at = typedAt(ll);
-    const width = at.length;
+    this.at = at;
+    this.ll = ll;
+    this.amount = undefined;
+    this.bad = undefined;
     let field = 1;
     let from = pipe + 1;
-    let amount: string | undefined;
-    let bad: Error | undefined; // a bad value; the width is reported first
-    for (let i = from; i <= end; i++) {
-      if (i !== end && buf[i] !== PIPE) continue;
-      if (i > from && field < width) {
-        const k = at[field];
-        if (k !== -1 || field === JOURNAL_AMOUNT) {
-          const raw = buf.toString('utf8', from, i);
-          if (k !== -1 && !bad) bad = this.value(ll, k, raw);
-          if (field === JOURNAL_AMOUNT) amount = raw;
-        }
-      }
+    for (let i = from; i < end; i++) {
+      if (buf[i] !== PIPE) continue;
+      if (i > from && field < at.length) this.field(buf, field, from, i);
       field++;
       from = i + 1;
     }
+    if (from <= end) {
+      // The last field (none when the line is just its record type).
+      if (end > from && field < at.length) this.field(buf, field, from, end);
+      field++;
+    }
+    const width = at.length;
+    const {amount, bad} = this;
     if (field !== width) this.widthError(ll, field, this.nextLine);
     if (bad) throw bad;
     this.verifier!.detail(amount, this.nextLine);
     return true;
+  }
+
+  // The DETAIL line fastLine is on: what its fields need (fields of the class, so `field` stays small and inlined).
+  private at: Int16Array = new Int16Array(0);
+  private ll?: LineLayout;
+  private amount?: string;
+  private bad?: Error; // a bad value; the width is reported first
+
+  /** A non-empty field of a fast-path DETAIL line: its typed check, the journal amount. */
+  private field(buf: Buffer, field: number, from: number, to: number): void {
+    if (field === JOURNAL_AMOUNT) this.amount = buf.toString('utf8', from, to);
+    const k = this.at[field];
+    if (k === -1 || this.bad) return;
+    const type = this.ll!.types[k];
+    if (
+      type === 'date'
+        ? plainDate(buf, from, to)
+        : plainFigure(type, buf, from, to)
+    ) {
+      return;
+    }
+    this.bad = this.value(this.ll!, k, buf.toString('utf8', from, to));
   }
 
   /** One physical line as text (the parser's rules): a record, or part of one. */
@@ -352,4 +381,74 @@ export class ContentScanner {
   private error(line: number, message: string, code: string) {
     return fileError(message, code, {file: this.fileName, line});
   }
+}
+
+const ZERO = 0x30;
+const NINE = 0x39;
+const DOT = 0x2e;
+const PLUS = 0x2b;
+const MINUS = 0x2d;
+/** Digits below which any integer is a safe integer. */
+const SAFE_DIGITS = 15;
+
+/**
+ * A number or integer field whose bytes are plainly valid (`[+-]?\d+(\.\d*)?`;
+ * integers without the dot, at most 15 digits): what the converters surely
+ * accept, decided without making a string. Anything else (dates, a currency
+ * symbol, `.5`, a bad value) goes to the converter itself.
+ */
+function plainFigure(
+  type: string,
+  buf: Buffer,
+  from: number,
+  to: number
+): boolean {
+  if (type !== 'number' && type !== 'integer') return false;
+  let i = from;
+  const c0 = buf[i];
+  if (c0 === PLUS || c0 === MINUS) i++;
+  const digitsFrom = i;
+  while (i < to && buf[i] >= ZERO && buf[i] <= NINE) i++;
+  if (i === digitsFrom) return false;
+  if (type === 'integer') return i === to && i - digitsFrom <= SAFE_DIGITS;
+  if (i === to) return true;
+  if (buf[i] !== DOT) return false;
+  for (i++; i < to; i++) if (buf[i] < ZERO || buf[i] > NINE) return false;
+  return true;
+}
+
+const DETAIL_BYTES = Buffer.from(DETAIL);
+
+function isDetail(buf: Buffer, from: number, to: number): boolean {
+  if (to - from !== DETAIL_BYTES.length) return false;
+  for (let i = 0; i < DETAIL_BYTES.length; i++) {
+    if (buf[from + i] !== DETAIL_BYTES[i]) return false;
+  }
+  return true;
+}
+
+const DAYS_IN_MONTH = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * A `YYYY-MM-DD` calendar date on the bytes (what the date converter surely
+ * accepts); anything else (`YYYY/MM/DD`, a bad date) goes to the converter.
+ */
+function plainDate(buf: Buffer, from: number, to: number): boolean {
+  if (to - from !== 10 || buf[from + 4] !== MINUS || buf[from + 7] !== MINUS) {
+    return false;
+  }
+  let year = 0;
+  let month = 0;
+  let day = 0;
+  for (let i = 0; i < 10; i++) {
+    if (i === 4 || i === 7) continue;
+    const c = buf[from + i];
+    if (c < ZERO || c > NINE) return false;
+    if (i < 4) year = year * 10 + c - ZERO;
+    else if (i < 7) month = month * 10 + c - ZERO;
+    else day = day * 10 + c - ZERO;
+  }
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && !leap ? 28 : DAYS_IN_MONTH[month]);
 }

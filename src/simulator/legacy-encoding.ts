@@ -35,6 +35,8 @@ const CP1252_HIGH: Record<number, number> = {
   0x0178: 0x9f, // Ÿ
 };
 
+const QUESTION_MARK = 0x3f;
+
 export type TextEncoding = 'utf8' | 'latin1' | 'windows-1252';
 
 export function encodeText(text: string, encoding: TextEncoding): Buffer {
@@ -48,12 +50,8 @@ export function encodeText(text: string, encoding: TextEncoding): Buffer {
         ? CP1252_HIGH[c]
         : c <= 0xff && (encoding === 'latin1' || c < 0x80 || c >= 0xa0)
           ? c
-          : -1;
-    if (byte === -1) {
-      throw new Error(
-        `U+${c.toString(16).toUpperCase().padStart(4, '0')} has no ${encoding} byte`
-      );
-    }
+          : QUESTION_MARK;
+    // A character the code page lacks becomes `?`, as legacy exporters write it.
     out[n++] = byte;
   }
   return out.subarray(0, n);
