@@ -77,16 +77,18 @@ describe('the first pass (checkFile)', () => {
     expect(check).toMatchObject({layout: null, verification: 'unverifiable'});
   });
 
-  test('windows-1252: 0x80–0x9F decoded by the code page; undefined bytes refused', async () => {
-    const bytes = Buffer.from([
-      ...Buffer.from('EXTRACT\nDETAIL|'),
-      0x80,
-      0x96,
-      0x9f,
-    ]);
-    // One DETAIL line of 2 fields: not SAE-wide, so use an unknown layout file instead.
-    const ok = await checkFile([bytes.subarray(8)], 'e.txt', 'windows-1252');
+  test('windows-1252 through checkFile: an undefined byte fails the file at its line', async () => {
+    const ok = await checkFile(
+      [Buffer.from([0x41, 0x0a, 0x80, 0x96])],
+      'e.txt',
+      'windows-1252'
+    );
     expect(ok.verification).toBe('unverifiable');
+    expect(ok.sha256).toBe(
+      createHash('sha256')
+        .update(Buffer.from([0x41, 0x0a, 0x80, 0x96]))
+        .digest('hex')
+    );
     const bad = await checkFile(
       [Buffer.from([0x41, 0x0a, 0x42, 0x81])],
       'f.txt',

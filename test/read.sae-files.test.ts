@@ -54,7 +54,14 @@ describe('SAE files at every width and header, verified before emitted', () => {
   test('256-field DETAIL lines under a 4-field header: layout sae_v2, typed like sae_v3 columns 1–256', async () => {
     const out = await sync([
       job('v2$a', 1, {
-        sae_v3: {details: 40, seed: 11, fields: 256, header: 'v2'},
+        sae_v3: {
+          details: 40,
+          seed: 11,
+          fields: 256,
+          header: 'v2',
+          company_cards: true,
+          quoted_pipes: true,
+        },
       }),
     ]);
     sim = out.sim;
@@ -86,6 +93,20 @@ describe('SAE files at every width and header, verified before emitted', () => {
     expect(cr.length).toBeGreaterThan(0);
     for (const d of cr) expect(d.journal_amount).toBeLessThan(0);
     expect(details.some((d) => d.cash_advance_key !== undefined)).toBe(true);
+    // Masked card numbers stay text; the card amount is typed.
+    const card = details.filter((d) => d.billed_credit_card_account_number);
+    expect(card.length).toBeGreaterThan(0);
+    for (const d of card) {
+      expect(d.billed_credit_card_account_number).toMatch(/^X{12}\d{4}$/);
+      expect(d.credit_card_transaction_amount).toBe(Number(d.values[136]));
+    }
+    // A field starting with a quote (a `|` inside): unquoted in values, as text in its column.
+    const quoted = details.filter((d) => d.values[70].includes('|'));
+    expect(quoted.length).toBeGreaterThan(0);
+    for (const d of quoted) {
+      expect(d.values).toHaveLength(256);
+      expect(d.report_entry_vendor_description).toBe(d.values[70]);
+    }
     const sum = details.reduce(
       (s, d) => s + Math.round(d.journal_amount * 10000),
       0

@@ -186,13 +186,17 @@ export class ContentScanner {
     let from = pipe + 1;
     for (let i = from; i < end; i++) {
       if (buf[i] !== PIPE) continue;
-      if (i > from && field < at.length) this.field(buf, field, from, i);
+      if (i > from && (at[field] > -1 || field === JOURNAL_AMOUNT)) {
+        this.field(buf, field, from, i);
+      }
       field++;
       from = i + 1;
     }
     if (from <= end) {
       // The last field (none when the line is just its record type).
-      if (end > from && field < at.length) this.field(buf, field, from, end);
+      if (end > from && (at[field] > -1 || field === JOURNAL_AMOUNT)) {
+        this.field(buf, field, from, end);
+      }
       field++;
     }
     const width = at.length;

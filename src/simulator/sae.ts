@@ -41,6 +41,7 @@ interface ResolvedSae extends GeneratorBasics {
   strayQuotes: boolean;
   tabs: boolean;
   cashAdvances: boolean;
+  companyCards: boolean;
 }
 
 function resolveSae(spec: SaeSpec): ResolvedSae {
@@ -54,6 +55,7 @@ function resolveSae(spec: SaeSpec): ResolvedSae {
     strayQuotes: spec.stray_quotes ?? false,
     tabs: spec.tabs ?? false,
     cashAdvances: spec.cash_advances ?? true,
+    companyCards: spec.company_cards ?? false,
   };
 }
 
@@ -274,6 +276,9 @@ export class SaeSource implements LineSource {
       set(row, 250, payment === 'CASH' ? 'Out of Pocket' : 'Company Paid');
       set(row, 334, city);
       set(row, 335, 'N');
+      if (this.o.companyCards && payment !== 'CASH') {
+        this.cardTransaction(row, e, postedUnits, String(row[63]));
+      }
       if (payment === 'COPD') {
         this.journal(row, t.account, false, postedUnits);
         set(row, 165, 'Company Paid');
@@ -314,6 +319,25 @@ export class SaeSource implements LineSource {
       set(row, 325, D.addDays(start, 3));
     }
     this.queue.push(...rows);
+  }
+
+  /** Company card columns 130–142, the card number masked as Concur writes it (no RNG: seeds stay stable). */
+  private cardTransaction(
+    row: Row,
+    e: Employee,
+    units: number,
+    date: string
+  ): void {
+    const last4 = String(this.entryId % 10000).padStart(4, '0');
+    set(row, 130, `XXXXXXXXXXXX${last4}`);
+    set(row, 131, 'Corporate Card');
+    set(row, 134, this.entryId);
+    set(row, 135, 'CHG');
+    set(row, 137, money(units));
+    set(row, 139, e.country.currency);
+    set(row, 140, money(units));
+    set(row, 141, e.country.currency);
+    set(row, 142, date);
   }
 
   private description(type: string, city: string): string {

@@ -43,6 +43,8 @@ export interface SaeSpec extends TextVariantSpec {
   tabs?: boolean;
   /** Cash-advance issuance/application rows (default true). */
   cash_advances?: boolean;
+  /** Company card columns (130–142, masked card number) on company-paid lines (default false). */
+  company_cards?: boolean;
 }
 
 export interface PraeSpec extends TextVariantSpec {
