@@ -1,6 +1,8 @@
 /**
  * Preloaded into a measured process (`node -r lib/bench/rss.js …`): on exit it
- * writes the process's peak resident set size and CPU time to the file named by BENCH_RSS_FILE.
+ * writes the process's peak resident set size (bytes) and CPU time (user +
+ * system, seconds) as JSON to the file named by BENCH_RSS_FILE. CPU time is
+ * the figure to trust when other work shares the machine.
  */
 import fs from 'fs';
 
@@ -8,10 +10,12 @@ const out = process.env.BENCH_RSS_FILE;
 if (out) {
   process.on('exit', () => {
     const u = process.resourceUsage();
-    // Peak RSS in bytes, then CPU seconds (user + system): steadier than wall time on a shared machine.
     fs.writeFileSync(
       out,
-      `${u.maxRSS * 1024} ${(u.userCPUTime + u.systemCPUTime) / 1e6}`
+      JSON.stringify({
+        peakRss: u.maxRSS * 1024,
+        cpuSeconds: (u.userCPUTime + u.systemCPUTime) / 1e6,
+      })
     );
   });
 }

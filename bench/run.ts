@@ -1,83 +1,60 @@
 /**
- * `npm run bench`: throughput and peak memory of a full `bin/main read` of
- * extract_file_rows against the simulator, beside a plain csv-parse →
- * JSON.stringify pipeline over the same SAE v3 file, in the same run; and
- * `sae_rows` alone on the same file (typed DETAIL records without `values`).
+ * `npm run bench`: throughput and peak memory of full `bin/main read`s against
+ * the simulator, beside a plain csv-parse → JSON.stringify pipeline over the
+ * same SAE v3 file, in the same run:
+ *  - per file size: each file stream alone (extract_file_rows, and sae_rows
+ *    once the connector has it) and the baseline, on every core and pinned to
+ *    one (`taskset -c 0`), with the time as a fraction of the baseline's;
+ *  - a multi-job sync (BENCH_JOBS × BENCH_JOB_MB) through a throttled link
+ *    (bench/throttle.ts: BENCH_LINK_MB_S, BENCH_LATENCY_MS), against the pure
+ *    transfer time and the same sync unthrottled.
  *
- *   npm run bench                 10 MB and 100 MB files
- *   BENCH_SIZES_MB=10,100,1024 npm run bench   adds a 1 GB file
+ *   npm run bench                                 10 MB and 200 MB files, 8 × 25 MB jobs
+ *   BENCH_SIZES_MB=10,200,1024 npm run bench      adds a 1 GB file
+ *   BENCH_ONE_CORE=0 / BENCH_MULTI_JOB=0          skips a part
  *
  * Files are generated once into bench/out/ (deterministic, seeded) and reused.
  */
-import {spawn} from 'child_process';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
 
 import {startSimulator} from '../src/simulator';
 import {writeSaeFile} from '../src/simulator/sae';
+import {
+  Figures,
+  figures,
+  MB,
+  Measure,
+  measure,
+  MeasureOptions,
+} from './measure';
+import {startThrottle} from './throttle';
 
 const ROOT = path.join(__dirname, '..', '..');
 const OUT = path.join(ROOT, 'bench', 'out');
 const MAIN = path.join(ROOT, 'bin', 'main');
-const RSS_PRELOAD = path.join(__dirname, 'rss.js');
 const BASELINE = path.join(__dirname, 'baseline.js');
-const MB = 1024 * 1024;
+const TOKEN = 'bench-static-token';
 
-interface Measure {
-  seconds: number;
-  rows: number;
-  peakRss: number;
-  /** CPU seconds of the measured process (user + system). */
-  cpuSeconds: number;
-  code: number | null;
+/** The file streams to measure, with the records each emits for an SAE file of `details` lines. */
+const FILE_STREAMS: Record<string, (details: number) => number> = {
+  extract_file_rows: (details) => details + 1, // the header line too
+  sae_rows: (details) => details,
+};
+const STREAMS = Object.keys(FILE_STREAMS).filter((s) =>
+  fs.existsSync(path.join(ROOT, 'resources', 'schemas', `${s}.json`))
+);
+
+const env = (name: string, dflt: string): string => process.env[name] ?? dflt;
+
+interface BenchFile {
+  file: string;
+  details: number;
+  bytes: number;
 }
 
-/** Runs a node script with the RSS preload, counting stdout lines without keeping them. */
-function measure(
-  args: string[],
-  env: Record<string, string> = {}
-): Promise<Measure> {
-  const rssFile = path.join(
-    os.tmpdir(),
-    `bench-rss-${process.pid}-${Date.now()}`
-  );
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, ['-r', RSS_PRELOAD, ...args], {
-      env: {...process.env, ...env, BENCH_RSS_FILE: rssFile},
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    // Count RECORD lines on the raw bytes (a native search, no decoding) so the
-    // measuring process never slows the measured one down.
-    const MARK = Buffer.from('{"type":"RECORD"');
-    let records = 0;
-    let carry = Buffer.alloc(0);
-    child.stdout.on('data', (buf: Buffer) => {
-      const data = carry.length ? Buffer.concat([carry, buf]) : buf;
-      let i = -1;
-      while ((i = data.indexOf(MARK, i + 1)) >= 0) records++;
-      // Keep a partial mark at the end for the next chunk (a whole one was counted).
-      const keep = data.subarray(Math.max(0, data.length - (MARK.length - 1)));
-      carry = Buffer.from(
-        keep.indexOf(MARK[0]) >= 0 ? keep.subarray(keep.indexOf(MARK[0])) : []
-      );
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const [peakRss, cpuSeconds] = fs.existsSync(rssFile)
-        ? fs.readFileSync(rssFile, 'utf8').split(' ').map(Number)
-        : [NaN, NaN];
-      fs.rmSync(rssFile, {force: true});
-      resolve({seconds, rows: records, peakRss, cpuSeconds, code});
-    });
-  });
-}
-
-async function ensureFile(
-  sizeMb: number
-): Promise<{file: string; details: number; bytes: number}> {
+async function ensureFile(sizeMb: number): Promise<BenchFile> {
   fs.mkdirSync(OUT, {recursive: true});
   const file = path.join(OUT, `sae_v3_${sizeMb}MB.txt`);
   const meta = `${file}.json`;
@@ -92,149 +69,237 @@ async function ensureFile(
   return {file, details: res.details, bytes: res.bytes};
 }
 
-async function benchOne(sizeMb: number): Promise<object> {
-  const {file, details, bytes} = await ensureFile(sizeMb);
-  const definitionId = 'bEnCh$pDefinition$x01';
+interface Sync {
+  /** Measures `bin/main read` of one stream. */
+  read(stream: string, opts?: MeasureOptions): Promise<Measure>;
+  close(): Promise<void>;
+}
+
+/** A simulator serving one Completed job per file (through a throttled link if asked), and a config for it. */
+async function startSync(
+  files: string[],
+  link?: {bytesPerSecond: number; latencyMs: number}
+): Promise<Sync> {
   const sim = await startSimulator({
     seed: 1,
-    credentials: {static_tokens: ['bench-static-token']},
+    credentials: {static_tokens: [TOKEN]},
     definitions: [
       {
-        id: definitionId,
+        id: 'bEnCh$pDefinition$x01',
         name: 'Standard Accounting Extract',
-        jobs: [
-          {
-            id: `bench$pJob${sizeMb}`,
-            status: 'Completed',
-            start_time: '2026-01-01T00:00:00Z',
-            stop_time: '2026-01-01T00:01:00Z',
-            file: {path: file},
-          },
-        ],
+        jobs: files.map((file, i) => ({
+          id: `bench$pJob${i + 1}`,
+          status: 'Completed',
+          start_time: `2026-01-01T00:${String(i).padStart(2, '0')}:00Z`,
+          stop_time: `2026-01-01T00:${String(i).padStart(2, '0')}:30Z`,
+          file: {path: file},
+        })),
       },
     ],
   } as any);
+  const throttle = link
+    ? await startThrottle({targetPort: Number(new URL(sim.url).port), ...link})
+    : undefined;
+  const url = throttle?.url ?? sim.url;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
   const config = path.join(dir, 'config.json');
-  const catalog = path.join(dir, 'catalog.json');
-  const saeCatalog = path.join(dir, 'sae-catalog.json');
   fs.writeFileSync(
     config,
     JSON.stringify({
-      credentials: {
-        auth_type: 'access_token',
-        access_token: 'bench-static-token',
-      },
-      oauth_base_url: sim.url,
-      api_base_url: sim.url,
+      credentials: {auth_type: 'access_token', access_token: TOKEN},
+      oauth_base_url: url,
+      api_base_url: url,
     })
   );
-  const oneStream = (name: string): string =>
-    JSON.stringify({
-      streams: [
-        {
-          stream: {
-            name,
-            json_schema: {},
-            supported_sync_modes: ['full_refresh'],
-          },
-          sync_mode: 'full_refresh',
-          destination_sync_mode: 'overwrite',
-        },
-      ],
-    });
-  fs.writeFileSync(catalog, oneStream('extract_file_rows'));
-  fs.writeFileSync(saeCatalog, oneStream('sae_rows'));
-  try {
-    const baseline = await measure([BASELINE, file]);
-    const connector = await measure([
-      MAIN,
-      'read',
-      '--config',
-      config,
-      '--catalog',
-      catalog,
-    ]);
-    if (connector.code !== 0)
-      throw new Error(`bin/main read exited ${connector.code}`);
-    if (connector.rows !== details + 1) {
-      throw new Error(
-        `bin/main read emitted ${connector.rows} rows, the file has ${details + 1} lines`
+  return {
+    read(stream, opts) {
+      const catalog = path.join(dir, `${stream}.catalog.json`);
+      fs.writeFileSync(
+        catalog,
+        JSON.stringify({
+          streams: [
+            {
+              stream: {
+                name: stream,
+                json_schema: {},
+                supported_sync_modes: ['full_refresh'],
+              },
+              sync_mode: 'full_refresh',
+              destination_sync_mode: 'overwrite',
+            },
+          ],
+        })
       );
+      const args = [MAIN, 'read', '--config', config, '--catalog', catalog];
+      return measure(args, opts);
+    },
+    async close() {
+      await throttle?.close();
+      await sim.close();
+      fs.rmSync(dir, {recursive: true, force: true});
+    },
+  };
+}
+
+async function readChecked(
+  sync: Sync,
+  stream: string,
+  expected: number,
+  opts?: MeasureOptions
+): Promise<Measure> {
+  const m = await sync.read(stream, opts);
+  if (m.code !== 0) throw new Error(`bin/main read ${stream} exited ${m.code}`);
+  if (m.rows !== expected) {
+    throw new Error(
+      `bin/main read ${stream} emitted ${m.rows} records, expected ${expected}`
+    );
+  }
+  return m;
+}
+
+interface SizeResult {
+  file_mb: number;
+  lines: number;
+  cores: string;
+  baseline: Figures;
+  streams: Record<string, Figures & {time_vs_baseline: number}>;
+}
+
+async function benchSize(
+  sizeMb: number,
+  oneCore: boolean
+): Promise<SizeResult> {
+  const {file, details, bytes} = await ensureFile(sizeMb);
+  const sync = await startSync([file]);
+  try {
+    const opts = {oneCore};
+    const baseline = await measure([BASELINE, file], opts);
+    const streams: SizeResult['streams'] = {};
+    for (const stream of STREAMS) {
+      const expected = FILE_STREAMS[stream](details);
+      const m = await readChecked(sync, stream, expected, opts);
+      streams[stream] = {
+        ...figures(m, bytes),
+        time_vs_baseline: +(m.seconds / baseline.seconds).toFixed(3),
+      };
     }
-    // sae_rows against extract_file_rows: alternated, best of two each (the
-    // machine's timing varies; the first extract_file_rows run is above).
-    const read = (cat: string): Promise<Measure> =>
-      measure([MAIN, 'read', '--config', config, '--catalog', cat]);
-    const saeRuns = [await read(saeCatalog)];
-    const rawRuns = [connector, await read(catalog)];
-    saeRuns.push(await read(saeCatalog));
-    for (const m of saeRuns) {
-      if (m.code !== 0 || m.rows !== details) {
-        throw new Error(
-          `sae_rows: exit ${m.code}, ${m.rows} rows for ${details} DETAIL lines`
-        );
-      }
-    }
-    const fastest = (ms: Measure[]): Measure =>
-      ms.reduce((a, b) => (b.seconds < a.seconds ? b : a));
-    const saeRows = fastest(saeRuns);
-    const rawBest = fastest(rawRuns);
-    const row = (m: Measure): object => ({
-      seconds: +m.seconds.toFixed(2),
-      rows_per_s: Math.round(m.rows / m.seconds),
-      mb_per_s: +(bytes / MB / m.seconds).toFixed(1),
-      peak_rss_mb: Math.round(m.peakRss / MB),
-      cpu_s: +m.cpuSeconds.toFixed(2),
-    });
     return {
       file_mb: +(bytes / MB).toFixed(1),
       lines: details + 1,
-      connector: row(connector),
-      baseline: row(baseline),
-      speedup: +(baseline.seconds / connector.seconds).toFixed(2),
-      extract_file_rows_best: row(rawBest),
-      sae_rows: row(saeRows),
-      sae_rows_speedup: +(rawBest.seconds / saeRows.seconds).toFixed(2),
+      cores: oneCore ? '1 (taskset -c 0)' : String(os.cpus().length),
+      baseline: figures(baseline, bytes),
+      streams,
     };
   } finally {
-    await sim.close();
-    fs.rmSync(dir, {recursive: true, force: true});
+    await sync.close();
+  }
+}
+
+interface MultiJobResult {
+  jobs: number;
+  job_mb: number;
+  link_mb_per_s: number;
+  latency_ms: number;
+  transfer_s: number;
+  unthrottled_s: number;
+  throttled_s: number;
+  /** throttled_s / max(transfer_s, unthrottled_s): 1.0 = downloads fully hidden behind emitting, or the reverse. */
+  vs_bound: number;
+  peak_rss_mb: number;
+}
+
+async function benchMultiJob(): Promise<MultiJobResult> {
+  const jobs = Number(env('BENCH_JOBS', '8'));
+  const jobMb = Number(env('BENCH_JOB_MB', '25'));
+  const linkMbPerS = Number(env('BENCH_LINK_MB_S', '40'));
+  const latencyMs = Number(env('BENCH_LATENCY_MS', '20'));
+  const {file, details, bytes} = await ensureFile(jobMb);
+  const files = new Array<string>(jobs).fill(file);
+  const expected = jobs * FILE_STREAMS.extract_file_rows(details);
+  const read = async (link?: {
+    bytesPerSecond: number;
+    latencyMs: number;
+  }): Promise<Measure> => {
+    const sync = await startSync(files, link);
+    try {
+      return await readChecked(sync, 'extract_file_rows', expected);
+    } finally {
+      await sync.close();
+    }
+  };
+  const unthrottled = await read();
+  const throttled = await read({bytesPerSecond: linkMbPerS * MB, latencyMs});
+  const transfer = (jobs * bytes) / (linkMbPerS * MB);
+  return {
+    jobs,
+    job_mb: +(bytes / MB).toFixed(1),
+    link_mb_per_s: linkMbPerS,
+    latency_ms: latencyMs,
+    transfer_s: +transfer.toFixed(2),
+    unthrottled_s: +unthrottled.seconds.toFixed(2),
+    throttled_s: +throttled.seconds.toFixed(2),
+    vs_bound: +(
+      throttled.seconds / Math.max(transfer, unthrottled.seconds)
+    ).toFixed(2),
+    peak_rss_mb: Math.round(throttled.peakRss / MB),
+  };
+}
+
+function printSizes(results: SizeResult[]): void {
+  process.stdout.write(
+    '| file | lines | cores | pipeline | s | CPU s | rows/s | MB/s | peak RSS | time vs csv-parse |\n' +
+      '|---|---|---|---|---|---|---|---|---|---|\n'
+  );
+  for (const r of results) {
+    const rows: [string, Figures, string][] = [
+      ...Object.entries(r.streams).map(
+        ([s, f]) =>
+          [`bin/main read ${s}`, f, `${f.time_vs_baseline}`] as [
+            string,
+            Figures,
+            string,
+          ]
+      ),
+      ['csv-parse → JSON', r.baseline, '1'],
+    ];
+    for (const [name, f, ratio] of rows) {
+      process.stdout.write(
+        `| ${r.file_mb} MB | ${r.lines} | ${r.cores} | ${name} | ${f.seconds} | ${f.cpu_s} | ${f.rows_per_s} | ` +
+          `${f.mb_per_s} | ${f.peak_rss_mb} MB | ${ratio} |\n`
+      );
+    }
   }
 }
 
 async function main(): Promise<void> {
-  const sizes = (process.env.BENCH_SIZES_MB ?? '10,100').split(',').map(Number);
-  const results = [];
+  const sizes = env('BENCH_SIZES_MB', '10,200').split(',').map(Number);
+  const coreModes =
+    env('BENCH_ONE_CORE', '1') === '0' ? [false] : [false, true];
+  const results: SizeResult[] = [];
   for (const size of sizes) {
-    const r = await benchOne(size);
-    results.push(r);
-    process.stdout.write(JSON.stringify(r) + '\n');
+    for (const oneCore of coreModes) {
+      const r = await benchSize(size, oneCore);
+      results.push(r);
+      process.stdout.write(JSON.stringify(r) + '\n');
+    }
   }
+  const multiJob =
+    env('BENCH_MULTI_JOB', '1') === '0' ? undefined : await benchMultiJob();
+  if (multiJob) process.stdout.write(JSON.stringify(multiJob) + '\n');
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 1024 ** 3)} GB, Node ${process.version}`;
   fs.writeFileSync(
     path.join(OUT, 'results.json'),
-    JSON.stringify({machine, results}, null, 2)
+    JSON.stringify({machine, results, multiJob}, null, 2)
   );
   process.stdout.write(`\nMachine: ${machine}\n\n`);
-  process.stdout.write(
-    '| file | lines | bin/main read: s | rows/s | MB/s | peak RSS | csv-parse→JSON: s | MB/s | peak RSS | speed-up |\n'
-  );
-  process.stdout.write('|---|---|---|---|---|---|---|---|---|---|\n');
-  for (const r of results as any[]) {
+  printSizes(results);
+  if (multiJob) {
+    const m = multiJob;
     process.stdout.write(
-      `| ${r.file_mb} MB | ${r.lines} | ${r.connector.seconds} | ${r.connector.rows_per_s} | ${r.connector.mb_per_s} | ` +
-        `${r.connector.peak_rss_mb} MB | ${r.baseline.seconds} | ${r.baseline.mb_per_s} | ${r.baseline.peak_rss_mb} MB | ${r.speedup}× |\n`
-    );
-  }
-  process.stdout.write(
-    '\n| file (best of 2) | extract_file_rows: s | CPU s | MB/s | peak RSS | sae_rows: s | CPU s | MB/s | peak RSS | sae_rows faster by |\n'
-  );
-  process.stdout.write('|---|---|---|---|---|---|---|---|---|---|\n');
-  for (const r of results as any[]) {
-    process.stdout.write(
-      `| ${r.file_mb} MB | ${r.extract_file_rows_best.seconds} | ${r.extract_file_rows_best.cpu_s} | ${r.extract_file_rows_best.mb_per_s} | ${r.extract_file_rows_best.peak_rss_mb} MB | ` +
-        `${r.sae_rows.seconds} | ${r.sae_rows.cpu_s} | ${r.sae_rows.mb_per_s} | ${r.sae_rows.peak_rss_mb} MB | ${r.sae_rows_speedup}× |\n`
+      `\n| jobs × size | link | pure transfer: s | unthrottled sync: s | throttled sync: s | vs max(transfer, unthrottled) | peak RSS |\n` +
+        '|---|---|---|---|---|---|---|\n' +
+        `| ${m.jobs} × ${m.job_mb} MB | ${m.link_mb_per_s} MB/s, ${m.latency_ms} ms | ${m.transfer_s} | ` +
+        `${m.unthrottled_s} | ${m.throttled_s} | ${m.vs_bound}× | ${m.peak_rss_mb} MB |\n`
     );
   }
 }

@@ -4,7 +4,8 @@ import {checkExtractFiles, CheckOptions, FileCheck} from './check';
 import {decodeToUtf8, DEFAULT_FILE_ENCODING} from './encoding';
 import {JsonBytes} from './json-bytes';
 import {Columns, columnsInto, LayoutId, LineLayout} from './layouts';
-import {ByteSource, ParsedLine, parseLines} from './parser';
+import {ByteSource, isRaw, materialize, ParsedLine, parseLines} from './parser';
+import {PlainWriter} from './plain-writer';
 import {openExtractFiles} from './reader';
 import {LineTyper, newRecord} from './typer';
 
@@ -136,10 +137,10 @@ export async function* fileRecords(
   const typer = new LineTyper(file, layout, amountsAs);
   const out = new JsonBytes();
   let yielded = false;
-  for await (const batch of parseLines(input, file)) {
+  const bytes = new PlainWriter(typer);
+  for await (const batch of parseLines(input, file, {raw: true})) {
     const before = Buffer.from(envelope.before());
     for (const line of batch) {
-      const ll = typer.line(line.lineNumber, line.values);
       out.reserve(
         before.length + head.length + after.length + FIXED_KEYS_BYTES
       );
@@ -147,8 +148,10 @@ export async function* fileRecords(
       out.bytes(head);
       out.ascii(String(line.lineNumber));
       try {
-        if (line.plain) writePlain(out, line, ll);
-        else writeEscaped(out, line, ll);
+        if (!isRaw(line)) writeLine(out, line, typer);
+        else if (!bytes.write(out, line)) {
+          writeLine(out, materialize(line), typer);
+        }
       } catch (err) {
         throw withContext(err, {file, line: line.lineNumber});
       }
@@ -159,6 +162,13 @@ export async function* fileRecords(
     yielded = true;
   }
   if (!yielded) yield {file, count: 0, bytes: Buffer.alloc(0)};
+}
+
+/** The full path: split values, typed by the layout (the byte writer's reference). */
+function writeLine(out: JsonBytes, line: ParsedLine, typer: LineTyper): void {
+  const ll = typer.line(line.lineNumber, line.values);
+  if (line.plain) writePlain(out, line, ll);
+  else writeEscaped(out, line, ll);
 }
 
 /** Room for the line number and the fixed keys around record_type, layout and values. */

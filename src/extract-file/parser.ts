@@ -39,6 +39,12 @@ export const BATCH_SIZE = 100;
 export interface ParseOptions {
   /** Records per yielded batch (default {@link BATCH_SIZE}). */
   batchSize?: number;
+  /**
+   * Yield lines without any `"` as {@link RawLine}s (their bytes, unsplit)
+   * for the byte writer; {@link materialize} turns one into the ParsedLine
+   * the default mode would have yielded.
+   */
+  raw?: boolean;
 }
 
 /** Chunks of a file: a Readable, or any (async) iterable of bytes or text. */
@@ -61,20 +67,62 @@ export interface ParsedLine {
   text: string;
 }
 
+/**
+ * A record without any `"` (so exactly one physical line, its fields split at
+ * every `|`), as bytes: `bytes[start, end)`, without the line break.
+ */
+export interface RawLine {
+  lineNumber: number;
+  bytes: Buffer;
+  start: number;
+  end: number;
+}
+
+export function isRaw(line: ParsedLine | RawLine): line is RawLine {
+  return (line as RawLine).bytes !== undefined;
+}
+
+/** The ParsedLine the default mode yields for the same line (same text, same split). */
+export function materialize({
+  lineNumber,
+  bytes,
+  start,
+  end,
+}: RawLine): ParsedLine {
+  const text = bytes.toString('utf8', start, end);
+  const values = splitRecord(text) as string[]; // no `"`: never UNTERMINATED
+  return {lineNumber, values, plain: !NOT_PLAIN.test(text), text};
+}
+
 /** Any character but printable ASCII other than `"` and `\`. */
 const NOT_PLAIN = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
 
 const LF = 0x0a;
+const QUOTE = 0x22;
 const CR = 0x0d;
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 /** Reads `input` (bytes, e.g. a file or ZIP entry stream) and yields its records in batches. */
+export function parseLines(
+  input: ByteSource,
+  fileName: string,
+  opts?: ParseOptions & {raw?: false}
+): AsyncGenerator<ParsedLine[]>;
+export function parseLines(
+  input: ByteSource,
+  fileName: string,
+  opts: ParseOptions & {raw: true}
+): AsyncGenerator<(ParsedLine | RawLine)[]>;
 export async function* parseLines(
   input: ByteSource,
   fileName: string,
   opts: ParseOptions = {}
-): AsyncGenerator<ParsedLine[]> {
-  const lines = new LineSplitter(fileName, opts.batchSize ?? BATCH_SIZE);
+): AsyncGenerator<(ParsedLine | RawLine)[]> {
+  const lines = new LineSplitter(
+    fileName,
+    opts.batchSize ?? BATCH_SIZE,
+    opts.raw ?? false
+  );
   for await (const chunk of input) {
     yield* lines.push(
       typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk
@@ -85,8 +133,11 @@ export async function* parseLines(
 
 /** Parses one whole text (tests, small bodies). */
 export function parseText(text: string, fileName: string): ParsedLine[] {
-  const lines = new LineSplitter(fileName, BATCH_SIZE);
-  return [...lines.push(Buffer.from(text, 'utf8')), ...lines.end()].flat();
+  const lines = new LineSplitter(fileName, BATCH_SIZE, false);
+  return [
+    ...lines.push(Buffer.from(text, 'utf8')),
+    ...lines.end(),
+  ].flat() as ParsedLine[];
 }
 
 /**
@@ -104,14 +155,15 @@ class LineSplitter {
   private nextLine = 1;
   /** A record whose quoted field is still open, waiting for its next line. */
   private pending?: {text: string; lineNumber: number};
-  private batch: ParsedLine[] = [];
+  private batch: (ParsedLine | RawLine)[] = [];
 
   constructor(
     private readonly fileName: string,
-    private readonly batchSize: number
+    private readonly batchSize: number,
+    private readonly raw: boolean
   ) {}
 
-  *push(chunk: Uint8Array): Generator<ParsedLine[]> {
+  *push(chunk: Uint8Array): Generator<(ParsedLine | RawLine)[]> {
     let buf = Buffer.isBuffer(chunk)
       ? chunk
       : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
@@ -131,7 +183,7 @@ class LineSplitter {
     this.keep(buf.subarray(lastLf + 1));
   }
 
-  *end(): Generator<ParsedLine[]> {
+  *end(): Generator<(ParsedLine | RawLine)[]> {
     if (this.atStart && this.tailBytes > 0) {
       // Fewer than 3 bytes in the whole file: the BOM check never ran.
       const all = this.dropBomNow(Buffer.concat(this.tail));
@@ -155,10 +207,12 @@ class LineSplitter {
   }
 
   /** Splits a run of lines (each ends with LF, except perhaps the file's last one). */
-  private *splitRegion(region: Buffer): Generator<ParsedLine[]> {
+  private *splitRegion(region: Buffer): Generator<(ParsedLine | RawLine)[]> {
     if (!isUtf8(region)) this.throwInvalidUtf8(region, this.nextLine);
     const n = region.length;
     let start = 0;
+    // Raw mode: the first `"` at or after `start` (n: none), searched once per quote, not per line.
+    let quote = -1;
     while (start < n) {
       let lf = region.indexOf(LF, start);
       if (lf === -1) lf = n; // unterminated last line
@@ -168,15 +222,24 @@ class LineSplitter {
       if (end - start > MAX_LINE_BYTES) {
         throw this.error(this.nextLine, tooLong());
       }
-      if (end > start || this.pending) {
+      if (this.raw && quote < start) {
+        quote = region.indexOf(QUOTE, start);
+        if (quote === -1) quote = n;
+      }
+      let added = false;
+      if (this.raw && quote >= end && end > start && !this.pending) {
+        this.batch.push({lineNumber: this.nextLine, bytes: region, start, end});
+        added = true;
+      } else if (end > start || this.pending) {
         const text = region.toString('utf8', start, end);
         const sep = lf < n ? (hasCr ? '\r\n' : '\n') : hasCr ? '\r' : '';
         this.addLine(text, sep);
-        if (this.batch.length >= this.batchSize) {
-          const full = this.batch;
-          this.batch = [];
-          yield full;
-        }
+        added = true;
+      }
+      if (added && this.batch.length >= this.batchSize) {
+        const full = this.batch;
+        this.batch = [];
+        yield full;
       }
       this.nextLine++;
       start = lf + 1;

@@ -42,6 +42,17 @@ export class LineTyper {
     return withAmountsAs(ll, this.amountsAs);
   }
 
+  /**
+   * For the byte writer (plain-writer.ts): the line layout of a record type
+   * (null: the line has none), or undefined when the line must take
+   * {@link line}'s full path — a header, whose layout depends on its width.
+   */
+  plainLayout(recordType: string): LineLayout | null | undefined {
+    const ll = this.layout?.lineLayout([recordType]);
+    if (!ll) return null;
+    return ll.role === 'header' ? undefined : ll;
+  }
+
   /** Writes the line's columns into `into`; returns the line's layout. */
   type(lineNumber: number, values: string[], into: Columns): LayoutId | null {
     const ll = this.line(lineNumber, values);

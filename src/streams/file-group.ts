@@ -1,4 +1,3 @@
-import {promises as fs} from 'fs';
 import path from 'path';
 
 import {Definition, Job} from '../concur/types';
@@ -12,6 +11,7 @@ import {SyncContext} from './context';
 import {advance, compareTimes, jobsToEmit} from './cursor';
 import {applyFileChecks} from './file-checks';
 import {listJobs} from './job-window';
+import {prefetch} from './prefetch';
 import {formatBytes, startProgress} from './progress';
 
 /**
@@ -128,11 +128,27 @@ export async function* readFileStreams(
       const wanted = cursors.map(
         (c) => new Set(jobsToEmit(completed, c, ctx.config.startDate))
       );
-      for (const job of jobsToEmit(completed, undefined, undefined)) {
-        const needing = members.filter((_, i) => wanted[i].has(job));
-        if (needing.length === 0) continue;
+      const todo = jobsToEmit(completed, undefined, undefined)
+        .map((job) => ({
+          job,
+          needing: members.filter((_, i) => wanted[i].has(job)),
+        }))
+        .filter((t) => t.needing.length > 0);
+      // A failed download surfaces at its job's turn: it misses from the streams needing that job.
+      let k = 0;
+      affected = todo[0]?.needing ?? members;
+      // The next job downloads and is checked while this one is emitted (prefetch.ts),
+      // which also removes each body once its job is done.
+      for await (const {job, result: body} of prefetch(
+        todo.map((t) => t.job),
+        {
+          spoolPath: (job) =>
+            path.join(ctx.workDir, `${def.id}-${job.id}.body`),
+          download: (job, file) => downloadJob(ctx, def, job, file),
+        }
+      )) {
+        const needing = todo[k].needing;
         affected = needing;
-        const body = await downloadJob(ctx, def, job);
         // invalid_file_handling: `fail` refuses the job (no row), `skip` withholds the failed files.
         let failure: unknown;
         try {
@@ -141,28 +157,24 @@ export async function* readFileStreams(
           failure = err;
           body.released = false;
         }
-        try {
-          for (const m of needing) {
-            const i = members.indexOf(m);
-            if (!m.stream.isLedger && !body.released) continue;
-            try {
-              for await (const ev of m.stream.jobRecords(ctx, body)) {
-                yield {stream: m.stream.name, event: ev};
-              }
-            } catch (err) {
-              // A row writer refused a line the check pass let through (a typed value): the file failed.
-              failure = withContext(err, {job: job.id});
-              markFailed(body, failure);
-              continue;
+        for (const m of needing) {
+          const i = members.indexOf(m);
+          if (!m.stream.isLedger && !body.released) continue;
+          try {
+            for await (const ev of m.stream.jobRecords(ctx, body)) {
+              yield {stream: m.stream.name, event: ev};
             }
-            if (m.incremental) {
-              cursors[i] = advance(cursors[i], job);
-              states[i] = {...states[i], [def.id]: cursors[i]};
-              yield {stream: m.stream.name, event: {state: states[i]}};
-            }
+          } catch (err) {
+            // A row writer refused a line the check pass let through (a typed value): the file failed.
+            failure = withContext(err, {job: job.id});
+            markFailed(body, failure);
+            continue;
           }
-        } finally {
-          await fs.rm(body.path, {force: true});
+          if (m.incremental) {
+            cursors[i] = advance(cursors[i], job);
+            states[i] = {...states[i], [def.id]: cursors[i]};
+            yield {stream: m.stream.name, event: {state: states[i]}};
+          }
         }
         logJob(ctx, body);
         if (failure) {
@@ -170,6 +182,8 @@ export async function* readFileStreams(
           affected = needing.filter((m) => !m.stream.isLedger);
           throw withContext(failure, {job: job.id});
         }
+        k++;
+        affected = todo[k]?.needing ?? members;
       }
     } catch (err) {
       for (const m of affected) ctx.fail(err, def, m.stream.name);
@@ -177,12 +191,13 @@ export async function* readFileStreams(
   }
 }
 
+/** Downloads a job's body to `file` and runs the check pass over it. */
 async function downloadJob(
   ctx: SyncContext,
   def: Definition,
-  job: Job
+  job: Job,
+  file: string
 ): Promise<JobBody> {
-  const file = path.join(ctx.workDir, `${def.id}-${job.id}.body`);
   let bytes = 0;
   const progress = startProgress(
     ctx.logger,

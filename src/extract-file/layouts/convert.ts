@@ -16,13 +16,13 @@ export type Converter = (raw: string) => string | number;
  * they run once per non-empty typed field, i.e. ~100 times per SAE line.
  */
 
-/** Character codes (also the byte values of the first pass' checks, byte-checks.ts). */
+/** Character codes (also the byte values of the first pass' checks and the byte writer). */
 export const ZERO = 0x30;
-const NINE = 0x39;
+export const NINE = 0x39;
 export const PLUS = 0x2b;
 export const MINUS = 0x2d;
 export const DOT = 0x2e;
-const SLASH = 0x2f;
+export const SLASH = 0x2f;
 
 export function isDigit(c: number): boolean {
   return c >= ZERO && c <= NINE;
@@ -117,12 +117,21 @@ function toDate(raw: string): string {
   const year = number(raw, 0, 4);
   const month = number(raw, 5, 7);
   const day = number(raw, 8, 10);
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const days = month === 2 && !leap ? 28 : DAYS_IN_MONTH[month];
-  if (month < 1 || month > 12 || day < 1 || day > days) {
+  if (!isCalendarDate(year, month, day)) {
     throw new ConvertError('not a calendar date');
   }
   return sep === MINUS ? raw : raw.replace(/\//g, '-');
+}
+
+/** The day exists in the (proleptic Gregorian) calendar. */
+export function isCalendarDate(
+  year: number,
+  month: number,
+  day: number
+): boolean {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && !leap ? 28 : DAYS_IN_MONTH[month];
+  return month >= 1 && month <= 12 && day >= 1 && day <= days;
 }
 
 function digitsAt(s: string, from: number, to: number): boolean {
