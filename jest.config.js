@@ -5,5 +5,5 @@ module.exports = {
   testTimeout: 60000,
   // CLI tests spawn bin/main and the simulator: two cores, so keep parallelism modest.
   maxWorkers: 2,
-  transform: {'^.+\\.ts$': ['ts-jest', {tsconfig: 'tsconfig.json', isolatedModules: true}]},
+  transform: {'^.+\\.ts$': ['ts-jest', {tsconfig: 'tsconfig.json'}]},
 };
