@@ -93,3 +93,56 @@ describe('docs agree with the layouts on the number of columns', () => {
     expect(plain(read('README.md'))).toContain(`${columns} declared`);
   });
 });
+
+describe('references to docs/concur-extract-api.md', () => {
+  /** GitHub's anchor of a heading: lower case, punctuation dropped, spaces → hyphens. */
+  const anchor = (heading: string): string =>
+    heading
+      .toLowerCase()
+      .replace(/[^a-z0-9 -]/g, '')
+      .replace(/ /g, '-');
+  const anchors = new Set(
+    [...API_DOC.matchAll(/^#{2,4} (.+)$/gm)].map((m) => anchor(m[1]))
+  );
+
+  /** Every file of the repo's own code and docs that may cite the API doc. */
+  function sources(dir: string): string[] {
+    return fs
+      .readdirSync(path.join(ROOT, dir), {withFileTypes: true})
+      .flatMap((e) => {
+        const rel = path.join(dir, e.name);
+        if (e.isDirectory()) return sources(rel);
+        return /\.(ts|md)$/.test(e.name) ? [rel] : [];
+      });
+  }
+
+  test('every cited section exists', () => {
+    const cited: string[] = [];
+    for (const file of [
+      ...sources('src'),
+      ...sources('test'),
+      ...sources('demo'),
+      ...sources('docs'),
+      'README.md',
+    ]) {
+      const text = read(file);
+      for (const m of text.matchAll(
+        /concur-extract-api\.md#([a-z0-9-]+)((?:, #[a-z0-9-]+)*)/g
+      )) {
+        const names = [m[1], ...m[2].split(', #').slice(1)];
+        for (const name of names) {
+          cited.push(name);
+          if (!anchors.has(name)) throw new Error(`${file} cites #${name}`);
+        }
+      }
+    }
+    expect(cited.length).toBeGreaterThan(40);
+  });
+
+  test('no comment cites a "§" section of a document outside the repo', () => {
+    const offending = sources('src').filter((f) =>
+      /(?<!RFC \d+ )§/.test(read(f))
+    );
+    expect(offending).toEqual([]);
+  });
+});
