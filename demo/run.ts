@@ -11,6 +11,7 @@ import fs from 'fs';
 import path from 'path';
 
 import {startSimulator} from '../src/simulator';
+import {explainCashAdvances, explainJobs, notableJobs} from './explain';
 
 const ROOT = path.join(__dirname, '..', '..');
 const MAIN = path.join(ROOT, 'bin', 'main');
@@ -101,6 +102,20 @@ function latestStates(messages: any[]): any[] {
       latest.set(m.state.stream.stream_descriptor.name, m.state);
   return [...latest.values()];
 }
+
+const recordsOf = (run: Run): any[] =>
+  run.messages.filter((m) => m.type === 'RECORD').map((m) => m.record);
+
+/** The longest running_ms of the scenario's Running jobs. */
+const runningMs = (scenario: any): number =>
+  Math.max(
+    0,
+    ...scenario.definitions.flatMap((d: any) =>
+      (d.jobs ?? [])
+        .filter((j: any) => j.status === 'Running')
+        .map((j: any) => j.running_ms ?? 0)
+    )
+  );
 
 function showRead(run: Run): void {
   const recs = run.messages
@@ -264,6 +279,10 @@ async function run(): Promise<void> {
       catalogFile,
     ]);
     showRead(r1);
+    const notable = notableJobs(scenario);
+    const synced = new Set<string>();
+    explainJobs(notable, recordsOf(r1), synced, say);
+    explainCashAdvances(recordsOf(r1), say);
     const stateFile = write('state_after_read1', latestStates(r1.messages));
 
     // Meanwhile, Concur's overnight schedule finishes one more SAE job.
@@ -275,10 +294,12 @@ async function run(): Promise<void> {
       stop_time: new Date().toISOString(),
       file: {sae_v3: {details: 8, seed: 77, batch_id: 42}},
     });
+    // ... and the scenario's Running job runs to its end (its running_ms on the simulator's clock).
+    sim.advanceClock(runningMs(scenario));
     say();
     say(
       bold(
-        '5. read #2 (incremental, from read #1 state; meanwhile Concur finished one more SAE job)'
+        '5. read #2 (incremental, from read #1 state; meanwhile Concur finished one more SAE job, and the Running job ran to its end)'
       )
     );
     const r2 = await main('read2', [
@@ -291,6 +312,8 @@ async function run(): Promise<void> {
       stateFile,
     ]);
     showRead(r2);
+    explainJobs(notable, recordsOf(r2), synced, say);
+    explainCashAdvances(recordsOf(r2), say);
     write('state_after_read2', latestStates(r2.messages));
     say();
     say(

@@ -69,9 +69,9 @@ export type InvalidFileHandling = (typeof INVALID_FILE_HANDLINGS)[number];
 export const AMOUNTS_AS = ['number', 'string'] as const;
 export type AmountsAs = (typeof AMOUNTS_AS)[number];
 
-/** Contract default for `oauth_base_url` (concur-extract-api.md §3.2). */
+/** Contract default for `oauth_base_url` (docs/concur-extract-api.md#hosts-and-paths). */
 export const DEFAULT_OAUTH_BASE_URL = 'https://us.api.concursolutions.com';
-/** Legacy host used by every Extract doc example (concur-extract-api.md §2). */
+/** Legacy host used by every Extract doc example (docs/concur-extract-api.md#hosts-and-paths). */
 export const DEFAULT_API_BASE_URL = 'https://www.concursolutions.com';
 export const DEFAULT_JOB_WAIT_TIMEOUT_MINUTES = 60;
 /** A ZIP bomb guard: SAE files of a few hundred MB are large; 4 GB expanded is not an extract. */

@@ -103,7 +103,7 @@ export class JobError extends ConnectorError {}
 
 /**
  * How an HTTP status is classified: the single table that decides retries.
- * 429 and 5xx are transient (Concur docs §6: 429 "slow the rate", 503 maintenance);
+ * 429 and 5xx are transient (429 "slow the rate", 503 maintenance: docs/concur-extract-api.md#errors-and-retries);
  * 401/403 are credential problems (the auth layer refreshes once before this applies);
  * other 4xx are permanent.
  */

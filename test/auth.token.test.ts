@@ -237,7 +237,7 @@ describe('refresh_token grant', () => {
   });
 });
 
-describe('token endpoint errors (§3.2)', () => {
+describe('token endpoint errors (docs/concur-extract-api.md#token-endpoint-and-grants)', () => {
   async function refusing(body: object, status = 400) {
     return start((_req, res) =>
       send(res, status, JSON.stringify(body), {
@@ -356,7 +356,7 @@ describe('token endpoint errors (§3.2)', () => {
   });
 });
 
-describe('API base (§2, §3.2)', () => {
+describe('API base (docs/concur-extract-api.md#hosts-and-paths)', () => {
   it("calls the token's geolocation when api_base_url is not set", async () => {
     const geo = await start((_req, res) => send(res, 200, EMPTY));
     const auth = await start((_req, res) =>

@@ -81,7 +81,7 @@ function cutShort(
   setTimeout(() => res.socket?.destroy(), 20);
 }
 
-describe('downloadFile (§4.6)', () => {
+describe('downloadFile (docs/concur-extract-api.md#file)', () => {
   it('streams the body to the file, on the API base, with the token', async () => {
     const s = await start((_req, res) =>
       send(res, 200, BODY.toString(), {'Content-Type': 'text/csv'})

@@ -129,7 +129,7 @@ describe('reading', () => {
   });
 });
 
-describe('startJob (§4.5)', () => {
+describe('startJob (docs/concur-extract-api.md#starting-a-job)', () => {
   /** A Concur whose POST answers come from `post`, and whose list shows `listed`. */
   function jobsServer(
     post: (n: number) => [number, string],

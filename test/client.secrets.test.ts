@@ -4,7 +4,6 @@
  * inspected error, or log line; even when Concur echoes them back.
  */
 import {ServerResponse} from 'http';
-import os from 'os';
 import path from 'path';
 import {inspect} from 'util';
 
@@ -22,6 +21,7 @@ import {
   serve,
   staticConfig,
 } from './helpers/client';
+import {tempDir} from './helpers/temp';
 
 const ISSUED = 'at-issued-eyJ0eXAiOiJKV1Qi-0001';
 const ROTATED = 'rt-rotated-9f8e7d6c5b4a-0002';
@@ -208,7 +208,7 @@ describe('no secret leaks', () => {
             url: 'u',
             statusLink: 's',
           },
-          path.join(os.tmpdir(), `concur-secret-${process.pid}`)
+          path.join(tempDir('concur-secret-'), 'body')
         )
     );
   });

@@ -94,7 +94,8 @@ describe('start_new_jobs: start a job, wait for it, read it in the same sync', (
               id: 'busy$pJob',
               status: 'Running',
               start_time: '2024-03-02T06:00:00Z',
-              running_ms: 1500,
+              // Long enough to still run when the POST arrives on a loaded machine (1.5 s was not).
+              running_ms: 5000,
               file: {sae_v3: {details: 3, seed: 4}},
             },
           ],

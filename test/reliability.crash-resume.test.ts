@@ -10,6 +10,7 @@ import {nextState, records} from './helpers/cli';
 import {
   countByJob,
   job,
+  report,
   rowKey,
   rowsByKey,
   streamStateOf,
@@ -109,7 +110,7 @@ describe('crash (SIGKILL) and resume from the last emitted state', () => {
   });
   afterAll(async () => {
     await sim?.close();
-    console.log(`crash and resume:\n${figures.join('\n')}`);
+    report(`crash and resume:\n${figures.join('\n')}`);
   });
 
   test('the uninterrupted sync (the reference) reads 1,806 rows in 5 jobs', () => {

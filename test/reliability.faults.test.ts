@@ -14,6 +14,7 @@ import {
   job,
   logs,
   Proxy,
+  report,
   rowsByKey,
   startProxy,
   sync,
@@ -165,7 +166,7 @@ describe('same data under faults (bin/main against the simulator)', () => {
     const reqs = sim.requests.slice(from);
     const faulted = reqs.filter((r) => r.fault);
     const retries = logs(res.messages, 'WARN').filter((m) => RETRY_LOG.test(m));
-    console.log(
+    report(
       `faulted sync: ${ms} ms, ${reqs.length} requests, ${faulted.length} faults ` +
         `(${summary(faulted.map((r) => r.fault!))}), ${retries.length} retries logged, ` +
         `(most attempts for one call: ${Math.max(1, ...retries.map((m) => Number(RETRY_LOG.exec(m)![1]) + 1))}), ` +
@@ -264,9 +265,7 @@ describe('same data under faults (bin/main against the simulator)', () => {
       max_faults: 60,
     });
     const onToken = faults.filter((r) => r.path.startsWith('/oauth2/'));
-    console.log(
-      `token endpoint faults: ${summary(onToken.map((r) => r.fault!))}`
-    );
+    report(`token endpoint faults: ${summary(onToken.map((r) => r.fault!))}`);
     expect(onToken.length).toBeGreaterThan(0);
     const r429 = logs(res.messages, 'WARN').filter((m) =>
       / answered 429 /.test(m)

@@ -6,7 +6,14 @@
  * message (type CONNECTOR_CONFIG) so the next sync starts with it.
  */
 import {byType, errorCodes, records, runCli, tempFiles} from './helpers/cli';
-import {FAST_ENV, job, sync, SyncResult, traces} from './helpers/reliability';
+import {
+  FAST_ENV,
+  job,
+  report,
+  sync,
+  SyncResult,
+  traces,
+} from './helpers/reliability';
 import {
   baseScenario,
   CLIENT,
@@ -150,7 +157,7 @@ describe('rotated refresh tokens, with access tokens that expire during the sync
     const apiCalls = sim.requests.filter((r) =>
       r.path.startsWith('/api/')
     ).length;
-    console.log(
+    report(
       `expire_token_every 4: ${issued.length} token requests for ${apiCalls} API calls`
     );
     expect(issued.length).toBeGreaterThan(1);

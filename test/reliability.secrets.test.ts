@@ -20,6 +20,7 @@ import {
   findSecrets,
   job,
   Leak,
+  report,
   splitControl,
   sync,
   SyncResult,
@@ -419,7 +420,7 @@ describe('no secret in any output (bin/main against the simulator)', () => {
         ...findSecrets(control.join('\n'), secrets, `${run.name} CONTROL`)
       );
     }
-    console.log(
+    report(
       `secret scan: ${runs.length} runs, ${secrets.length} secrets, ` +
         `${runs.reduce((n, r) => n + r.stdout.length + r.stderr.length, 0)} bytes scanned; ` +
         `${leaks.length} leak(s); ${inControl.length} occurrence(s) in CONTROL messages`

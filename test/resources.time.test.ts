@@ -1,7 +1,7 @@
 import {normaliseStatus, normaliseTime} from '../src/concur/normalise';
 import {DataError} from '../src/errors';
 
-describe('normaliseTime (§5)', () => {
+describe('normaliseTime (docs/concur-extract-api.md#job-lifecycle-and-times)', () => {
   it.each([
     ['2010-01-13T18:30:02Z', '2010-01-13T18:30:02.000Z'],
     ['2010-01-12T18:31:01', '2010-01-12T18:31:01.000Z'],
@@ -59,7 +59,7 @@ describe('normaliseTime (§5)', () => {
   });
 });
 
-describe('normaliseStatus (§5, §9.3)', () => {
+describe('normaliseStatus (docs/concur-extract-api.md#job-status)', () => {
   it.each([
     ['Queued', 'Queued'],
     ['queued', 'Queued'],

@@ -20,7 +20,7 @@ const BASE = 'https://www.concursolutions.com/api/expense/extract/v1.0';
 const DEF = 'nYoPK$pZmcowMRUqcl5bnDAwwsMydyt$xd';
 const WHERE = 'GET /api/expense/extract/v1.0/';
 
-describe('definitions (§4.1, §4.2)', () => {
+describe('definitions (docs/concur-extract-api.md#definitions)', () => {
   const list = `<?xml version="1.0" encoding="utf-8"?>
 <definitions xmlns="${NS}">
   <definition>
@@ -88,7 +88,7 @@ describe('definitions (§4.1, §4.2)', () => {
   });
 });
 
-describe('jobs (§4.3, §4.4)', () => {
+describe('jobs (docs/concur-extract-api.md#jobs, #job-status)', () => {
   const JOB1 = 'uIo87jk3SHudi$sdlYle8$peot$pD21jyd';
   const JOB2 = '21UwwqA3jk25Lis77jF$piiD21c89lLwEq';
   const jobs = `<jobs xmlns="${NS}">
@@ -199,7 +199,7 @@ describe('safe XML', () => {
   });
 });
 
-describe('ids and links (§4.8)', () => {
+describe('ids and links (docs/concur-extract-api.md#links-and-ids)', () => {
   it('takes the opaque last segment / the segment after /job/', () => {
     expect(lastSegment(`${BASE}/${DEF}`)).toBe(DEF);
     expect(lastSegment(`${BASE}/${DEF}/`)).toBe(DEF);
@@ -229,7 +229,7 @@ describe('ids and links (§4.8)', () => {
   });
 });
 
-describe('error bodies (§6)', () => {
+describe('error bodies (docs/concur-extract-api.md#errors-and-retries)', () => {
   const body = `<?xml version="1.0" encoding="UTF-8"?>
 <Error>
   <Message>The Definition ID or Job ID

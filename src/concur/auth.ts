@@ -1,5 +1,5 @@
 /**
- * Access tokens (§3): the OAuth2 token endpoint (refresh_token and password
+ * Access tokens (docs/concur-extract-api.md#authentication): the OAuth2 token endpoint (refresh_token and password
  * grants), or a static token; reuse until shortly before expiry; one refresh
  * and one retry when an API call answers 401/403; rotated refresh tokens; the
  * API base (api_base_url, else the token's geolocation, else the legacy host).
@@ -178,7 +178,7 @@ export class Auth {
   }
 
   /**
-   * A refresh answer may carry a new refresh token (§3.2: "overwrite the stored one"):
+   * A refresh answer may carry a new refresh token (docs/concur-extract-api.md#token-lifetimes-and-rotation: store the returned one):
    * it is used from now on and handed to the source to store. Password grants
    * keep using the password (it is what the configuration holds).
    */

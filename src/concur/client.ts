@@ -1,5 +1,5 @@
 /**
- * The Concur Extract Web Service (§4): definitions, jobs, starting a job and
+ * The Concur Extract Web Service (docs/concur-extract-api.md#resources): definitions, jobs, starting a job and
  * downloading its file. Every call goes through Auth (token, 401/403 refresh)
  * and Http (timeouts, retries); errors carry their definition/job context.
  */
@@ -21,7 +21,7 @@ export interface ClientOptions {
   /** Called with every new refresh token Concur issues (store it: the old one may stop working). */
   onRefreshTokenRotated?: (token: string) => void;
   retry?: Partial<RetryPolicy>;
-  /** Socket idle timeout of every call (default 60 s, §6). */
+  /** Socket idle timeout of every call (default 60 s, docs/concur-extract-api.md#errors-and-retries). */
   timeoutMs?: number;
   /** Told before each wait after a 429 (see HttpOptions.onRateLimited). */
   onRateLimited?: (quotaResetMs: number | undefined) => void;
@@ -68,14 +68,14 @@ export class ConcurClient {
     return this.getXml(EXTRACT_BASE_PATH, {}, parseDefinitions);
   }
 
-  /** The jobs as Concur lists them: at most the last 100, newest first (§4.3). */
+  /** The jobs as Concur lists them: at most the last 100, newest first (docs/concur-extract-api.md#jobs). */
   listJobs(def: Definition): Promise<Job[]> {
     return this.getXml(def.jobLink, {definition: def.name}, (body, where) =>
       parseJobs(body, where, def.id)
     );
   }
 
-  /** The current state of a job, from its status link (§4.4). */
+  /** The current state of a job, from its status link (docs/concur-extract-api.md#job-status). */
   getJob(job: Pick<Job, 'statusLink' | 'definitionId'>): Promise<Job> {
     return this.getXml(
       job.statusLink,
@@ -85,7 +85,7 @@ export class ConcurClient {
   }
 
   /**
-   * Starts a job (§4.5); 409 (one is queued or running) → `{conflict: true}`.
+   * Starts a job (docs/concur-extract-api.md#starting-a-job); 409 (one is queued or running) → `{conflict: true}`.
    *
    * A job moves Concur data, so a POST is repeated only when it provably had no
    * effect: 429 or no connection, or — after an ambiguous failure (5xx, reset,
@@ -121,7 +121,7 @@ export class ConcurClient {
   }
 
   /**
-   * Streams the job's file to `destPath` (§4.6). A body cut short is retried
+   * Streams the job's file to `destPath` (docs/concur-extract-api.md#file). A body cut short is retried
    * from scratch (the file is truncated, `onProgress` restarts from 0).
    */
   async downloadFile(
@@ -242,7 +242,7 @@ export class ConcurClient {
   }
 }
 
-/** The documented POST body (§4.5): the definition's URL. */
+/** The documented POST body (docs/concur-extract-api.md#starting-a-job): the definition's URL. */
 function startJobBody(definitionUrl: string): string {
   const id = definitionUrl
     .replace(/&/g, '&amp;')

@@ -1,5 +1,5 @@
 /**
- * One attempt at streaming a file body to disk (§4.6). The body never sits
+ * One attempt at streaming a file body to disk (docs/concur-extract-api.md#file). The body never sits
  * whole in memory; a body shorter than its Content-Length, or cut by the
  * network, is a retriable failure, never a complete file.
  */

@@ -61,7 +61,7 @@ const NEVER_SENT_CODES = new Set([
 
 /** True when the failure proves the request did not reach the server's logic. */
 export function provablyNotProcessed(err: ConnectorError): boolean {
-  if (err.status === 429) return true; // "too many requests": refused, not performed (§6)
+  if (err.status === 429) return true; // "too many requests": refused, not performed (docs/concur-extract-api.md#errors-and-retries)
   return err instanceof NetworkError && NEVER_SENT_CODES.has(err.nodeCode);
 }
 

@@ -1,12 +1,12 @@
 /**
- * Links and ids in Concur documents (§4.8): every resource carries absolute
+ * Links and ids in Concur documents (docs/concur-extract-api.md#links-and-ids): every resource carries absolute
  * links; ids are their opaque path segments (letters, digits, `$`).
  *
  * Host rule: a link is followed by its path (and query) on the API base we
  * authenticated against, whatever host the link names. The token belongs to
  * that host (the configured api_base_url or the token's geolocation); sending it
  * to a host taken from a response body could leak it, and the docs never say
- * which host the links name when a geolocation host is called (§2, §12).
+ * which host the links name when a geolocation host is called (docs/concur-extract-api.md#hosts-and-paths).
  */
 import {DataError} from '../errors';
 

@@ -1,5 +1,5 @@
 /**
- * The doc quirks of job fields (§5, §9): status spellings and numbers, and
+ * The doc quirks of job fields (docs/concur-extract-api.md#job-lifecycle-and-times, #doc-quirks): status spellings and numbers, and
  * timestamps with or without `Z` and with 0–7 fractional digits.
  */
 import {DataError} from '../errors';
@@ -20,8 +20,8 @@ const STATUSES: Record<string, JobStatus> = {
 
 /**
  * `Queued|Running|Completed|Failed` from Concur's spelling, case-insensitive:
- * `Complete` (doc examples), numbers 0–3 (the JSON enum order, §4.7),
- * `In Process` (mentioned as possible, §12). Anything else is a DataError.
+ * `Complete` (doc examples), numbers 0–3 (the JSON enum order, docs/concur-extract-api.md#json-representation),
+ * `In Process` (never documented, docs/concur-extract-api.md#assumptions). Anything else is a DataError.
  */
 export function normaliseStatus(raw: string | undefined): JobStatus {
   const key = (raw ?? '').trim().replace(/\s+/g, ' ').toLowerCase();
@@ -41,7 +41,7 @@ const TIME =
 /**
  * A Concur timestamp as `YYYY-MM-DDTHH:MM:SS.sssZ`, or null when absent/empty.
  *
- * Zone-less values are UTC (§5). The output is exactly `Date.prototype.toISOString()`'s
+ * Zone-less values are UTC (docs/concur-extract-api.md#job-lifecycle-and-times). The output is exactly `Date.prototype.toISOString()`'s
  * fixed-width form, so string order is time order, and values compare correctly
  * with any other JS-produced instant (start_date, state). Fractions beyond
  * milliseconds are truncated, never rounded: truncation is monotonic (a later

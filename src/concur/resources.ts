@@ -1,5 +1,5 @@
 /**
- * Concur Extract XML documents → Definition and Job objects (§4.1–§4.5),
+ * Concur Extract XML documents → Definition and Job objects (docs/concur-extract-api.md#resources),
  * with the documented quirks: links with whitespace, a `job-link` without
  * `/job`, a `status-link` with a wrong path, `Complete`, zone-less times.
  */
@@ -16,13 +16,13 @@ import {normaliseStatus, normaliseTime} from './normalise';
 import {Definition, Job} from './types';
 import {children, childText, parseXml, XmlObject} from './xml';
 
-/** `<definitions>` (list definitions, §4.1). */
+/** `<definitions>` (list definitions, docs/concur-extract-api.md#definitions). */
 export function parseDefinitions(body: string, where: string): Definition[] {
   const root = rootElement(parseXml(body, where), 'definitions', where);
   return children(root, 'definition').map((d) => toDefinition(d, where));
 }
 
-/** `<definition>` (get one definition, §4.2). */
+/** `<definition>` (get one definition, docs/concur-extract-api.md#definitions). */
 export function parseDefinition(body: string, where: string): Definition {
   return toDefinition(
     rootElement(parseXml(body, where), 'definition', where),
@@ -30,7 +30,7 @@ export function parseDefinition(body: string, where: string): Definition {
   );
 }
 
-/** `<jobs>` (list jobs, §4.3) in Concur's order. */
+/** `<jobs>` (list jobs, docs/concur-extract-api.md#jobs) in Concur's order. */
 export function parseJobs(
   body: string,
   where: string,
@@ -40,7 +40,7 @@ export function parseJobs(
   return children(root, 'job').map((j) => toJob(j, definitionId, where));
 }
 
-/** `<job>` (job, status, or the answer to starting a job, §4.4–§4.5). */
+/** `<job>` (job, status, or the answer to starting a job, docs/concur-extract-api.md#job-status, #starting-a-job). */
 export function parseJob(
   body: string,
   where: string,
@@ -73,7 +73,7 @@ function toDefinition(node: XmlObject, where: string): Definition {
     id: lastSegment(url),
     name: (childText(node, 'name') ?? '').trim(),
     url,
-    // Doc quirk §4.1: some examples give the definition URL as job-link.
+    // Doc quirk (docs/concur-extract-api.md#doc-quirks): some examples give the definition URL as job-link.
     jobLink:
       given && pathEndsWith(given, '/job')
         ? given
@@ -94,7 +94,7 @@ function toJob(node: XmlObject, definitionId: string, where: string): Job {
       stopTime: normaliseTime(childText(node, 'stop-time')),
       fileLink: cleanLink(childText(node, 'file-link')) ?? null,
       url,
-      // Doc quirk §4.3: a status-link missing `/expense`; the status is always <job url>/status.
+      // Doc quirk (docs/concur-extract-api.md#doc-quirks): a status-link missing `/expense`; the status is always <job url>/status.
       statusLink:
         given && isStatusOf(given, url) ? given : appendPath(url, '/status'),
     };

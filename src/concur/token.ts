@@ -1,4 +1,4 @@
-/** The token endpoint's answers (§3.2): a token, or an error to explain to the user. */
+/** The token endpoint's answers (docs/concur-extract-api.md#token-endpoint-and-grants): a token, or an error to explain to the user. */
 import {checkBaseUrl} from '../config';
 import {ConfigError, DataError, ErrorCode} from '../errors';
 import {registerSecret} from '../redact';
@@ -44,7 +44,7 @@ export function readTokenAnswer(body: string): TokenAnswer {
   };
 }
 
-/** `expires_in` is a number or a numeric string (§3.2); anything else means the documented hour. */
+/** `expires_in` is a number or a numeric string (docs/concur-extract-api.md#token-endpoint-and-grants); anything else means the documented hour. */
 function expiresIn(value: unknown): number {
   const n = typeof value === 'string' ? Number(value.trim()) : value;
   return typeof n === 'number' && Number.isFinite(n) && n > 0

@@ -2,7 +2,7 @@
 
 export type JobStatus = 'Queued' | 'Running' | 'Completed' | 'Failed';
 
-/** An extract definition (§4.1). `id` is the opaque last path segment of `url`. */
+/** An extract definition (docs/concur-extract-api.md#definitions). `id` is the opaque last path segment of `url`. */
 export interface Definition {
   id: string;
   name: string;
@@ -12,7 +12,7 @@ export interface Definition {
   jobLink: string;
 }
 
-/** An extract job (§4.3). Times are `YYYY-MM-DDTHH:MM:SS.sssZ` (see normalise.ts). */
+/** An extract job (docs/concur-extract-api.md#jobs). Times are `YYYY-MM-DDTHH:MM:SS.sssZ` (see normalise.ts). */
 export interface Job {
   id: string;
   definitionId: string;

@@ -116,7 +116,7 @@ export function children(node: XmlNode | undefined, name: string): XmlObject[] {
 }
 
 /**
- * The `Message` of a Concur `<Error>` body (§6), shortened and redacted; undefined
+ * The `Message` of a Concur `<Error>` body (docs/concur-extract-api.md#errors-and-retries), shortened and redacted; undefined
  * when the body is not such a document. Never throws.
  */
 export function errorMessageOf(body: string): string | undefined {

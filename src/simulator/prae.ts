@@ -1,7 +1,7 @@
 /**
  * Payment Request Accounting Extract (Invoice) generator: header
  * `EXTRACT|batch_id|batch_date|count|total` (order per the PRAE workbook, unconfirmed by samples)
- * and DETAIL lines of 256 fields (concur-extract-api.md §7.4).
+ * and DETAIL lines of 256 fields (docs/concur-extract-api.md#prae).
  */
 import {
   buildExtract,

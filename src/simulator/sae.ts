@@ -1,6 +1,6 @@
 /**
  * Standard Accounting Extract v3 generator: `EXTRACT|batch_date|count|total|batch_id` header and
- * DETAIL lines of exactly 400 pipe-separated fields (concur-extract-api.md §7.3).
+ * DETAIL lines of exactly 400 pipe-separated fields (docs/concur-extract-api.md#sae-v3).
  */
 import {
   AMOUNT_SCALE,

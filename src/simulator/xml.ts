@@ -183,7 +183,7 @@ export function serverTime(ms: number): string {
   );
 }
 
-// ---- JSON representation (undocumented; §4.7): top-level arrays, hyphenated keys, numeric status
+// ---- JSON representation (undocumented; docs/concur-extract-api.md#json-representation): top-level arrays, hyphenated keys, numeric status
 
 export function definitionJson(d: DefinitionView) {
   return {id: d.id, 'job-link': d.jobLink, name: d.name};

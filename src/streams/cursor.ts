@@ -9,7 +9,7 @@ export interface CursorJob {
 /**
  * Stop times are compared on a fixed-width key (seven fraction digits, no zone)
  * so that `…:50Z`, `…:50.5Z` and `…:50.5000000Z` order as the instants they are.
- * All Concur times are UTC (concur-extract-api.md §5).
+ * All Concur times are UTC (docs/concur-extract-api.md#job-lifecycle-and-times).
  */
 export function timeKey(iso: string): string {
   const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?Z?$/.exec(

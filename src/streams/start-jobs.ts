@@ -3,7 +3,7 @@ import {JobError} from '../errors';
 import {SyncContext} from './context';
 import {startProgress} from './progress';
 
-/** First status poll after this long: Concur jobs often finish in seconds (concur-extract-api.md §5). */
+/** First status poll after this long: Concur jobs often finish in seconds (docs/concur-extract-api.md#job-lifecycle-and-times). */
 export const POLL_INITIAL_MS = 1_000;
 /** Polls back off to at most one a minute: long jobs need no faster polling. */
 export const POLL_MAX_MS = 60_000;

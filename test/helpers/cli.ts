@@ -1,7 +1,8 @@
 import {spawn} from 'child_process';
 import fs from 'fs';
-import os from 'os';
 import path from 'path';
+
+import {tempDir} from './temp';
 
 export const ROOT = path.join(__dirname, '..', '..');
 export const MAIN = path.join(ROOT, 'bin', 'main');
@@ -90,11 +91,11 @@ export function runCli(
   });
 }
 
-/** Writes JSON files into a fresh temp folder and returns their paths. */
+/** Writes JSON files into a fresh temp folder (removed after the test file) and returns their paths. */
 export function tempFiles(
   files: Record<string, unknown>
 ): Record<string, string> & {dir: string} {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concur-test-'));
+  const dir = tempDir('concur-test-');
   const out: Record<string, string> = {dir};
   for (const [name, content] of Object.entries(files)) {
     const p = path.join(dir, `${name}.json`);

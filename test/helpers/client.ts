@@ -125,7 +125,7 @@ export function staticConfig(
 export const NS = 'http://www.concursolutions.com/api/expense/extract/2010/02';
 export const EXTRACT = '/api/expense/extract/v1.0';
 
-/** A token answer as Concur documents it (§3.2). */
+/** A token answer as Concur documents it (docs/concur-extract-api.md#token-endpoint-and-grants). */
 export function tokenAnswer(
   accessToken: string,
   extra: Record<string, unknown> = {}

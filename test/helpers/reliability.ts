@@ -368,3 +368,12 @@ export async function zipBombWithLyingHeaders(
     throw new Error(`zipBombWithLyingHeaders: ${patched} headers`);
   return out;
 }
+
+/**
+ * Figures a reliability test measured (the README quotes them). Printed only
+ * with TEST_REPORT=1 (`TEST_REPORT=1 npx jest test/reliability`), so a passing
+ * `npm test` stays quiet.
+ */
+export function report(text: string): void {
+  if (process.env.TEST_REPORT) console.log(text);
+}

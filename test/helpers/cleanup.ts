@@ -1,0 +1,4 @@
+/** Runs after every test file (jest.config.js setupFilesAfterEnv): nothing stays in $TMPDIR. */
+import {removeTempDirs} from './temp';
+
+afterAll(removeTempDirs);
