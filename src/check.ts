@@ -8,7 +8,7 @@ import {selectDefinitions} from './streams/context';
  * deadline over the token request and the definitions listing.
  */
 export const CHECK_DEADLINE_MS = 25_000;
-/** A call idle this long in `check` is lost (read waits 60 s, §6). */
+/** A call idle this long in `check` is lost (read waits 60 s: docs/concur-extract-api.md#errors-and-retries). */
 export const CHECK_REQUEST_TIMEOUT_MS = 10_000;
 /** `check` tries each call twice, a second apart; read keeps its patient budget. */
 export const CHECK_RETRY = {
