@@ -1,3 +1,10 @@
+import {
+  CONNECTION_SPEC,
+  credentialVariants,
+  secretFields,
+  validateAgainst,
+  withDefaults,
+} from './config-spec';
 import {ConfigError} from './errors';
 import {registerSecret} from './redact';
 
@@ -39,6 +46,20 @@ export interface ConcurConfig {
   [key: string]: unknown;
 }
 
+/** A config that passed the spec, its defaults filled in. */
+type SpecDefaulted = {
+  oauth_base_url: string;
+  api_base_url?: string;
+  definitions?: string[];
+  start_date?: string;
+  start_new_jobs: boolean;
+  job_wait_timeout_minutes: number;
+  max_unzipped_mb: number;
+  file_encoding: FileEncoding;
+  invalid_file_handling: InvalidFileHandling;
+  amounts_as: AmountsAs;
+};
+
 /** The configuration with defaults applied and every value checked. */
 export interface ResolvedConfig {
   credentials: Credentials;
@@ -69,155 +90,88 @@ export type InvalidFileHandling = (typeof INVALID_FILE_HANDLINGS)[number];
 export const AMOUNTS_AS = ['number', 'string'] as const;
 export type AmountsAs = (typeof AMOUNTS_AS)[number];
 
-/** Contract default for `oauth_base_url` (docs/concur-extract-api.md#hosts-and-paths). */
-export const DEFAULT_OAUTH_BASE_URL = 'https://us.api.concursolutions.com';
-/** Legacy host used by every Extract doc example (docs/concur-extract-api.md#hosts-and-paths). */
+/** Used when neither api_base_url nor the token's geolocation names a host (docs/concur-extract-api.md#hosts-and-paths). */
 export const DEFAULT_API_BASE_URL = 'https://www.concursolutions.com';
-export const DEFAULT_JOB_WAIT_TIMEOUT_MINUTES = 60;
-/** A ZIP bomb guard: SAE files of a few hundred MB are large; 4 GB expanded is not an extract. */
-export const DEFAULT_MAX_UNZIPPED_MB = 4096;
+/** The spec's default for oauth_base_url (named in URL error messages). */
+export const DEFAULT_OAUTH_BASE_URL = String(
+  CONNECTION_SPEC.properties?.oauth_base_url?.default
+);
 
-const SECRET_FIELDS = [
-  'client_secret',
-  'refresh_token',
-  'password',
-  'access_token',
-];
-
+/**
+ * The user's configuration, checked against resources/spec.json (types,
+ * enums, bounds, patterns; defaults from there too) and then against the
+ * rules the spec cannot express: one credential variant, plain http only for
+ * loopback hosts.
+ */
 export function resolveConfig(config: ConcurConfig): ResolvedConfig {
-  if (!config || typeof config !== 'object') {
+  if (!config || typeof config !== 'object' || Array.isArray(config)) {
     throw new ConfigError('The configuration is empty or not an object.', {
       code: 'CONFIG_INVALID',
     });
   }
   const credentials = checkCredentials(config.credentials);
-  const oauthBaseUrl = checkBaseUrl(
-    'oauth_base_url',
-    config.oauth_base_url ?? DEFAULT_OAUTH_BASE_URL
+  const others = withDefaults(
+    {...config, credentials: undefined},
+    CONNECTION_SPEC
   );
-  const apiBaseUrl = config.api_base_url
-    ? checkBaseUrl('api_base_url', config.api_base_url)
-    : undefined;
-  const definitions = (config.definitions ?? [])
-    .map((d) => String(d).trim())
-    .filter((d) => d.length > 0);
-  let startDate: Date | undefined;
-  if (config.start_date) {
-    startDate = new Date(config.start_date);
-    if (Number.isNaN(startDate.getTime())) {
-      throw new ConfigError(
-        `start_date "${config.start_date}" is not a date-time; use ISO 8601, e.g. 2024-01-01T00:00:00Z.`,
-        {code: 'CONFIG_INVALID'}
-      );
-    }
-  }
-  const minutes =
-    config.job_wait_timeout_minutes ?? DEFAULT_JOB_WAIT_TIMEOUT_MINUTES;
-  if (typeof minutes !== 'number' || !(minutes > 0)) {
-    throw new ConfigError(
-      `job_wait_timeout_minutes must be a positive number, got ${JSON.stringify(minutes)}.`,
-      {code: 'CONFIG_INVALID'}
-    );
-  }
-  const maxMb = config.max_unzipped_mb ?? DEFAULT_MAX_UNZIPPED_MB;
-  if (typeof maxMb !== 'number' || !(maxMb > 0)) {
-    throw new ConfigError(
-      `max_unzipped_mb must be a positive number, got ${JSON.stringify(maxMb)}.`,
-      {code: 'CONFIG_INVALID'}
-    );
-  }
+  validateAgainst(others, {
+    ...CONNECTION_SPEC,
+    required: [],
+    properties: {...CONNECTION_SPEC.properties, credentials: {}},
+  });
+  // Valid against the spec, with its defaults: these are present and typed.
+  const c = others as unknown as SpecDefaulted;
   return {
     credentials,
-    fileEncoding: oneOf(
-      'file_encoding',
-      config.file_encoding ?? 'utf-8',
-      FILE_ENCODINGS
-    ),
-    invalidFileHandling: oneOf(
-      'invalid_file_handling',
-      config.invalid_file_handling ?? 'fail',
-      INVALID_FILE_HANDLINGS
-    ),
-    oauthBaseUrl,
-    apiBaseUrl,
-    definitions,
-    startDate,
-    startNewJobs: config.start_new_jobs === true,
-    jobWaitTimeoutMs: minutes * 60_000,
-    maxUnzippedBytes: Math.round(maxMb * 1024 * 1024),
-    amountsAs: oneOf('amounts_as', config.amounts_as ?? 'number', AMOUNTS_AS),
+    oauthBaseUrl: checkBaseUrl('oauth_base_url', c.oauth_base_url),
+    apiBaseUrl: c.api_base_url
+      ? checkBaseUrl('api_base_url', c.api_base_url)
+      : undefined,
+    definitions: (c.definitions ?? [])
+      .map((d) => d.trim())
+      .filter((d) => d.length > 0),
+    startDate: c.start_date ? new Date(c.start_date) : undefined,
+    startNewJobs: c.start_new_jobs,
+    jobWaitTimeoutMs: c.job_wait_timeout_minutes * 60_000,
+    maxUnzippedBytes: Math.round(c.max_unzipped_mb * 1024 * 1024),
+    fileEncoding: c.file_encoding,
+    invalidFileHandling: c.invalid_file_handling,
+    amountsAs: c.amounts_as,
   };
 }
 
-function oneOf<T extends string>(
-  name: string,
-  value: unknown,
-  allowed: readonly T[]
-): T {
-  if (allowed.includes(value as T)) return value as T;
-  throw new ConfigError(
-    `${name} must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${JSON.stringify(value)}.`,
-    {code: 'CONFIG_INVALID'}
-  );
-}
-
+/** The credentials object: its variant chosen by auth_type, then checked against that variant's schema. */
 function checkCredentials(c: unknown): Credentials {
-  if (!c || typeof c !== 'object') {
+  if (!c || typeof c !== 'object' || Array.isArray(c)) {
     throw new ConfigError(
       'credentials are missing: choose an authentication method.',
       {code: 'CONFIG_INVALID'}
     );
   }
   const cred = c as Record<string, unknown>;
-  for (const f of SECRET_FIELDS) registerSecret(cred[f]);
-  const need = (fields: string[]): void => {
-    const missing = fields.filter(
-      (f) => typeof cred[f] !== 'string' || (cred[f] as string).length === 0
+  const fields = secretFields();
+  for (const f of fields) registerSecret(cred[f]);
+  const variants = credentialVariants();
+  const variant = variants.get(String(cred.auth_type));
+  if (!variant) {
+    throw new ConfigError(
+      `credentials.auth_type "${String(cred.auth_type)}" is not one of ${[...variants.keys()].join(', ')}.`,
+      {code: 'CONFIG_INVALID'}
     );
-    if (missing.length) {
-      throw new ConfigError(
-        `credentials (${String(cred.auth_type)}) are missing: ${missing.join(', ')}.`,
-        {code: 'CONFIG_INVALID'}
-      );
-    }
-  };
-  switch (cred.auth_type) {
-    case 'oauth2_refresh_token':
-      need(['client_id', 'client_secret', 'refresh_token']);
-      break;
-    case 'oauth2_password':
-      need(['client_id', 'client_secret', 'username', 'password']);
-      if (
-        cred.credtype !== undefined &&
-        cred.credtype !== 'password' &&
-        cred.credtype !== 'authtoken'
-      ) {
-        throw new ConfigError(
-          `credentials.credtype must be "password" or "authtoken", got "${String(cred.credtype)}".`,
-          {code: 'CONFIG_INVALID'}
-        );
-      }
-      break;
-    case 'access_token':
-      need(['access_token']);
-      if (
-        cred.token_scheme !== undefined &&
-        cred.token_scheme !== 'Bearer' &&
-        cred.token_scheme !== 'OAuth'
-      ) {
-        throw new ConfigError(
-          `credentials.token_scheme must be "Bearer" or "OAuth", got "${String(cred.token_scheme)}".`,
-          {code: 'CONFIG_INVALID'}
-        );
-      }
-      break;
-    default:
-      throw new ConfigError(
-        `credentials.auth_type "${String(cred.auth_type)}" is not one of oauth2_refresh_token, oauth2_password, access_token.`,
-        {code: 'CONFIG_INVALID'}
-      );
   }
-  return cred as unknown as Credentials;
+  // An empty string is as good as missing for a credential.
+  const missing = (variant.required ?? []).filter(
+    (f) => cred[f] === undefined || cred[f] === ''
+  );
+  if (missing.length) {
+    throw new ConfigError(
+      `credentials (${String(cred.auth_type)}) are missing: ${missing.join(', ')}.`,
+      {code: 'CONFIG_INVALID'}
+    );
+  }
+  const withDefault = withDefaults(cred, variant);
+  validateAgainst(withDefault, variant, 'credentials');
+  return withDefault as unknown as Credentials;
 }
 
 /** Loopback hosts may use plain http (the simulator, a local proxy); nothing else may. */

@@ -1,5 +1,15 @@
-import {checkBaseUrl, isLoopbackHost, resolveConfig} from '../src/config';
+import {
+  AMOUNTS_AS,
+  checkBaseUrl,
+  FILE_ENCODINGS,
+  INVALID_FILE_HANDLINGS,
+  isLoopbackHost,
+  resolveConfig,
+} from '../src/config';
+import {secretFields} from '../src/config-spec';
 import {ConfigError} from '../src/errors';
+import {redact} from '../src/redact';
+import {readResource} from '../src/resources';
 
 const creds = {auth_type: 'access_token' as const, access_token: 'tok-1234'};
 
@@ -54,5 +64,101 @@ describe('config: validation', () => {
     expect(() =>
       resolveConfig({credentials: creds, job_wait_timeout_minutes: 0})
     ).toThrow(/job_wait_timeout_minutes/);
+  });
+});
+
+describe('config: resources/spec.json is the source of truth', () => {
+  const spec = readResource('spec.json').connectionSpecification;
+
+  test('defaults are the spec defaults', () => {
+    const c = resolveConfig({credentials: creds});
+    expect(c.oauthBaseUrl).toBe(spec.properties.oauth_base_url.default);
+    expect(c.jobWaitTimeoutMs).toBe(
+      spec.properties.job_wait_timeout_minutes.default * 60_000
+    );
+    expect(c.maxUnzippedBytes).toBe(
+      spec.properties.max_unzipped_mb.default * 1024 * 1024
+    );
+    expect(c.startNewJobs).toBe(spec.properties.start_new_jobs.default);
+    expect(c.credentials).toMatchObject({token_scheme: 'Bearer'});
+  });
+
+  test('bounds, patterns and types are the spec rules', () => {
+    const refused = (extra: object): ConfigError => {
+      try {
+        resolveConfig({credentials: creds, ...extra});
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        expect((err as ConfigError).code).toBe('CONFIG_INVALID');
+        return err as ConfigError;
+      }
+      throw new Error(`accepted ${JSON.stringify(extra)}`);
+    };
+    // Dates that Date() parses but the spec's pattern does not allow.
+    expect(refused({start_date: '01/02/2024'}).message).toMatch(
+      /start_date .*2024-01-01T00:00:00Z.*"01\/02\/2024"/
+    );
+    refused({start_date: '2024-01-01'});
+    refused({start_date: '2024-01-01T00:00:00+01:00'});
+    expect(
+      refused({
+        job_wait_timeout_minutes:
+          spec.properties.job_wait_timeout_minutes.maximum + 1,
+      }).message
+    ).toMatch(/job_wait_timeout_minutes must be <= 1440, got 1441/);
+    refused({job_wait_timeout_minutes: 1.5});
+    refused({max_unzipped_mb: 0});
+    refused({definitions: 'Standard Accounting Extract'});
+    refused({start_new_jobs: 'yes'});
+    refused({oauth_base_url: 'not a url'});
+    expect(
+      resolveConfig({credentials: creds, job_wait_timeout_minutes: 1440})
+        .jobWaitTimeoutMs
+    ).toBe(1440 * 60_000);
+  });
+
+  test("the code's enum types list exactly the spec's enums", () => {
+    expect([...FILE_ENCODINGS]).toEqual(spec.properties.file_encoding.enum);
+    expect([...INVALID_FILE_HANDLINGS]).toEqual(
+      spec.properties.invalid_file_handling.enum
+    );
+    expect([...AMOUNTS_AS]).toEqual(spec.properties.amounts_as.enum);
+    const c = resolveConfig({credentials: creds});
+    expect([c.fileEncoding, c.invalidFileHandling, c.amountsAs]).toEqual([
+      spec.properties.file_encoding.default,
+      spec.properties.invalid_file_handling.default,
+      spec.properties.amounts_as.default,
+    ]);
+  });
+
+  test('a secret of the wrong type is named, never shown', () => {
+    expect(() =>
+      resolveConfig({
+        credentials: {
+          auth_type: 'oauth2_password',
+          client_id: 'id',
+          client_secret: 987654321,
+          username: 'u',
+          password: 'p-secret',
+        } as any,
+      })
+    ).toThrow(/^credentials\.client_secret must be string\.$/);
+  });
+
+  test('the secrets to redact are the spec fields marked airbyte_secret', () => {
+    expect(secretFields().sort()).toEqual(
+      ['access_token', 'client_secret', 'password', 'refresh_token'].sort()
+    );
+    resolveConfig({
+      credentials: {
+        auth_type: 'oauth2_refresh_token',
+        client_id: 'visible-client',
+        client_secret: 'hidden-secret-1',
+        refresh_token: 'hidden-refresh-2',
+      },
+    });
+    expect(redact('visible-client hidden-secret-1 hidden-refresh-2')).toBe(
+      'visible-client **REDACTED** **REDACTED**'
+    );
   });
 });

@@ -1,3 +1,4 @@
+import type {AmountsAs} from '../src/config';
 import {
   fileRecords,
   fileRows,
@@ -101,7 +102,8 @@ function formatAmount(units: number): string {
 async function written(
   text: string,
   chunkSize = 1 << 16,
-  layout: LayoutId | null = 'sae_v3'
+  layout: LayoutId | null = 'sae_v3',
+  amountsAs: AmountsAs = 'number'
 ): Promise<string[]> {
   const out: string[] = [];
   for await (const b of fileRecords(
@@ -109,7 +111,8 @@ async function written(
     FILE,
     {},
     undefined,
-    layout
+    layout,
+    amountsAs
   )) {
     out.push(...linesOf(b));
   }
@@ -123,10 +126,11 @@ function linesOf(batch: RecordBatch): string[] {
 
 async function reference(
   text: string,
-  layout: LayoutId | null = 'sae_v3'
+  layout: LayoutId | null = 'sae_v3',
+  amountsAs: AmountsAs = 'number'
 ): Promise<string[]> {
   const out: string[] = [];
-  for await (const {rows} of fileRows([text], FILE, layout)) {
+  for await (const {rows} of fileRows([text], FILE, layout, amountsAs)) {
     for (const {columns, ...rest} of rows) {
       out.push(JSON.stringify({file_name: FILE, ...rest, ...columns}));
     }
@@ -163,6 +167,11 @@ describe('byte writer for plain lines', () => {
     expect(await written(text)).toEqual(expected);
     // Lines split across chunks of every size take the same path.
     expect(await written(text, 997)).toEqual(expected);
+    // amounts_as string: every decimal as its exact text, as the full path writes it.
+    const asText = await reference(text, 'sae_v3', 'string');
+    expect(asText).not.toEqual(expected);
+    expect(asText[1]).toMatch(/"journal_amount":"-?\d*\.?\d*"/);
+    expect(await written(text, 1 << 16, 'sae_v3', 'string')).toEqual(asText);
   });
 
   test('lines the byte writer leaves to the full path are still exact', async () => {

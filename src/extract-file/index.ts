@@ -249,9 +249,10 @@ export async function* readExtractRows(
 export async function* fileRows(
   input: ByteSource,
   file: string,
-  layout: LayoutId | null
+  layout: LayoutId | null,
+  amountsAs: AmountsAs = 'number'
 ): AsyncGenerator<FileRows> {
-  const typer = new LineTyper(file, layout);
+  const typer = new LineTyper(file, layout, amountsAs);
   let yielded = false;
   for await (const batch of parseLines(input, file)) {
     const rows: FileRow[] = new Array(batch.length);

@@ -128,7 +128,9 @@ export class PlainWriter {
         buf[o++] = QUOTE;
         continue;
       } else if (type === 'number') {
-        next = writeDecimal(buf, o, bytes, a, b);
+        next = ll.decimalsAsText
+          ? writeDecimalText(buf, o, bytes, a, b)
+          : writeDecimal(buf, o, bytes, a, b);
       } else if (type === 'integer') {
         next = writeInteger(buf, o, bytes, a, b);
       } else if (type === 'date') {
@@ -231,6 +233,41 @@ function writeDecimal(
     buf[o++] = DOT;
     for (let j = fracStart; j < fracEnd; j++) buf[o++] = bytes[j];
   }
+  return o;
+}
+
+/**
+ * `amounts_as: string`: a decimal `[+-]?(\d+(\.\d*)?|\.\d+)` as the JSON
+ * string of its exact text without a leading `+` (what toDecimalString
+ * gives); -1 for anything else (a currency symbol takes the exact path).
+ */
+function writeDecimalText(
+  buf: Buffer,
+  o: number,
+  bytes: Buffer,
+  a: number,
+  b: number
+): number {
+  let i = a;
+  const sign = bytes[i];
+  if (sign === PLUS || sign === MINUS) i++;
+  const from = sign === PLUS ? a + 1 : a;
+  let digits = 0;
+  while (i < b && isDigit(bytes[i])) {
+    i++;
+    digits++;
+  }
+  if (i < b && bytes[i] === DOT) {
+    i++;
+    while (i < b && isDigit(bytes[i])) {
+      i++;
+      digits++;
+    }
+  }
+  if (i !== b || digits === 0) return -1;
+  buf[o++] = QUOTE;
+  for (let j = from; j < b; j++) buf[o++] = bytes[j];
+  buf[o++] = QUOTE;
   return o;
 }
 

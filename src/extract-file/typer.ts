@@ -50,7 +50,7 @@ export class LineTyper {
   plainLayout(recordType: string): LineLayout | null | undefined {
     const ll = this.layout?.lineLayout([recordType]);
     if (!ll) return null;
-    return ll.role === 'header' ? undefined : ll;
+    return ll.role === 'header' ? undefined : withAmountsAs(ll, this.amountsAs);
   }
 
   /** Writes the line's columns into `into`; returns the line's layout. */

@@ -19,6 +19,7 @@ export function withAmountsAs(
   if (!variant) {
     variant = {
       ...ll,
+      decimalsAsText: true,
       converters: ll.types.map((t, i) =>
         t === 'number' ? toDecimalString : ll.converters[i]
       ),

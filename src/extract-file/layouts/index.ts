@@ -41,6 +41,8 @@ export interface LineLayout {
   readonly jsonBudget: number;
   readonly converters: readonly (Converter | undefined)[];
   readonly types: readonly ColumnType[];
+  /** `amounts_as: string`: decimal (`number`) columns are written as their exact text. */
+  readonly decimalsAsText?: boolean;
 }
 
 /** The layout of one file: the line layout of each of its records. */
