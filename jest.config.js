@@ -1,7 +1,8 @@
 module.exports = {
   preset: 'ts-jest',
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
+  // The connector's tests, and the simulator package's own (npm test runs both).
+  roots: ['<rootDir>/test', '<rootDir>/packages/concur-extract-simulator/test'],
   testTimeout: 60000,
   // CLI tests spawn bin/main and the simulator: two cores, so keep parallelism modest.
   maxWorkers: 2,

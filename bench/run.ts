@@ -9,12 +9,10 @@
  * Files are generated once into bench/out/ (deterministic, seeded) and reused.
  */
 import {spawn} from 'child_process';
+import {startSimulator, writeSaeFile} from 'concur-extract-simulator';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-
-import {startSimulator} from '../src/simulator';
-import {writeSaeFile} from '../src/simulator/sae';
 
 const ROOT = path.join(__dirname, '..', '..');
 const OUT = path.join(ROOT, 'bench', 'out');

@@ -3,9 +3,12 @@
  * per line, the one message each command is due (SPEC, CONNECTION_STATUS,
  * CATALOG) exactly once, exit codes, and no configured secret anywhere.
  */
+import * as fs from 'fs';
+
 import {
   command,
   configFile,
+  DEMO_SCENARIO,
   DEMO_SECRETS,
   expectWellFormed,
   MODES,
@@ -163,7 +166,7 @@ describe.each(MODES)('protocol messages (%s mode)', (_mode, env) => {
 describe.each(MODES)('refresh token rotation (%s mode)', (_mode, env) => {
   let sim: SimulatorHandle;
   beforeAll(async () => {
-    const scenario = readTestFile('scenarios/demo.json');
+    const scenario = JSON.parse(fs.readFileSync(DEMO_SCENARIO, 'utf8'));
     scenario.credentials.rotate_refresh_tokens = true;
     sim = await startSimulator(scenario);
   });

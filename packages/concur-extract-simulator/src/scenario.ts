@@ -407,15 +407,15 @@ export function loadScenarioFile(file: string): Scenario {
   return validateScenario(parsed, path.dirname(abs));
 }
 
-/** Default folder of the public samples: `<repo root>/../shared/samples/concur`. */
+/** Default folder of `{"sample": …}` files: env CONCUR_SAMPLES_DIR, else the nearest `../shared/samples/concur` above this package. */
 export function defaultSamplesDir(): string {
   if (process.env.CONCUR_SAMPLES_DIR) return process.env.CONCUR_SAMPLES_DIR;
+  // The first ../shared/samples/concur above this package (a development checkout).
   let dir = __dirname;
-  while (
-    !fs.existsSync(path.join(dir, 'package.json')) &&
-    path.dirname(dir) !== dir
-  ) {
+  while (path.dirname(dir) !== dir) {
+    const candidate = path.resolve(dir, '..', 'shared', 'samples', 'concur');
+    if (fs.existsSync(candidate)) return candidate;
     dir = path.dirname(dir);
   }
-  return path.resolve(dir, '..', 'shared', 'samples', 'concur');
+  return path.resolve(__dirname, '..', 'samples');
 }

@@ -1,7 +1,7 @@
 import {XMLValidator} from 'fast-xml-parser';
 import * as path from 'path';
 
-import {Scenario, SimulatorHandle, startSimulator} from '../src/simulator';
+import {Scenario, SimulatorHandle, startSimulator} from '../src';
 
 const DEF = 'nYoPK$pZmcowMRUqcl5bnDAwwsMydyt$xd';
 const DEF2 = 'Umj$swS19lpd7Sk$phUYl67wE1ss4Q$shu';
@@ -591,10 +591,10 @@ describe('quirks', () => {
 describe('scenario files', () => {
   test('demo.json and minimal.json load', async () => {
     const demo = await startSimulator(
-      path.join(__dirname, '..', 'test_files', 'scenarios', 'demo.json')
+      path.join(__dirname, '..', 'scenarios', 'demo.json')
     );
     const minimal = await startSimulator(
-      path.join(__dirname, '..', 'test_files', 'scenarios', 'minimal.json')
+      path.join(__dirname, '..', 'scenarios', 'minimal.json')
     );
     try {
       const defs = await get(demo, `${BASE}/`, {
