@@ -1,7 +1,8 @@
 module.exports = {
   preset: 'ts-jest',
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
+  // The connector's tests, and the simulator package's own (npm test runs both).
+  roots: ['<rootDir>/test', '<rootDir>/packages/concur-extract-simulator/test'],
   // Removes the temp folders test/helpers/temp.ts made, after each test file.
   setupFilesAfterEnv: ['<rootDir>/test/helpers/cleanup.ts'],
   testTimeout: 60000,

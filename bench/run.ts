@@ -15,12 +15,11 @@
  *
  * Files are generated once into bench/out/ (deterministic, seeded) and reused.
  */
+import {startSimulator, writeSaeFile} from 'concur-extract-simulator';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
 
-import {startSimulator} from '../src/simulator';
-import {writeSaeFile} from '../src/simulator/sae';
 import {
   Figures,
   figures,

@@ -7,15 +7,21 @@
  *   npm run demo -- --start-jobs    also start a job per definition and wait for it
  */
 import {spawn} from 'child_process';
+import {startSimulator} from 'concur-extract-simulator';
 import fs from 'fs';
 import path from 'path';
 
-import {startSimulator} from '../src/simulator';
 import {explainCashAdvances, explainJobs, notableJobs} from './explain';
 
 const ROOT = path.join(__dirname, '..', '..');
 const MAIN = path.join(ROOT, 'bin', 'main');
-const SCENARIO = path.join(ROOT, 'test_files', 'scenarios', 'demo.json');
+const SCENARIO = path.join(
+  ROOT,
+  'packages',
+  'concur-extract-simulator',
+  'scenarios',
+  'demo.json'
+);
 const OUT = path.join(ROOT, 'demo', 'out');
 const STREAMS = [
   'extract_definitions',

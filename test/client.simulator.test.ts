@@ -1,4 +1,9 @@
-/** The client against the independent Concur simulator (src/simulator). */
+/** The client against the independent Concur simulator (packages/concur-extract-simulator). */
+import {
+  Scenario,
+  SimulatorHandle,
+  startSimulator,
+} from 'concur-extract-simulator';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
@@ -6,7 +11,6 @@ import path from 'path';
 import {ConcurClient} from '../src/concur/client';
 import {Definition} from '../src/concur/types';
 import {DataError} from '../src/errors';
-import {Scenario, SimulatorHandle, startSimulator} from '../src/simulator';
 import {
   FAST_RETRY,
   memoryLogger,

@@ -3,10 +3,13 @@
  * per line, the one message each command is due (SPEC, CONNECTION_STATUS,
  * CATALOG) exactly once, exit codes, and no configured secret anywhere.
  */
+import * as fs from 'fs';
+
 import {errorTraces} from './helpers/cli';
 import {
   command,
   configFile,
+  DEMO_SCENARIO,
   DEMO_SECRETS,
   expectWellFormed,
   MODES,
@@ -164,7 +167,7 @@ describe.each(MODES)('protocol messages (%s mode)', (_mode, env) => {
 describe.each(MODES)('refresh token rotation (%s mode)', (_mode, env) => {
   let sim: SimulatorHandle;
   beforeAll(async () => {
-    const scenario = readTestFile('scenarios/demo.json');
+    const scenario = JSON.parse(fs.readFileSync(DEMO_SCENARIO, 'utf8'));
     scenario.credentials.rotate_refresh_tokens = true;
     sim = await startSimulator(scenario);
   });

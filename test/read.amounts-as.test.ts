@@ -1,4 +1,5 @@
-import {buildSaeFile} from '../src/simulator/sae';
+import {buildSaeFile} from 'concur-extract-simulator';
+
 import {catalog, records} from './helpers/cli';
 import {
   baseScenario,

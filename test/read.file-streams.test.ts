@@ -1,7 +1,7 @@
+import {buildPraeFile} from 'concur-extract-simulator';
+import {buildSaeFile} from 'concur-extract-simulator';
 import {createHash} from 'crypto';
 
-import {buildPraeFile} from '../src/simulator/prae';
-import {buildSaeFile} from '../src/simulator/sae';
 import {catalog, nextState, records, states} from './helpers/cli';
 import {
   baseScenario,

@@ -7,7 +7,8 @@
  * each sync starts from the config of the previous sync's last CONTROL message,
  * as Airbyte would.
  */
-import {Faults, RecordedRequest} from '../src/simulator';
+import {Faults, RecordedRequest} from 'concur-extract-simulator';
+
 import {byType, records} from './helpers/cli';
 import {
   FAST_ENV,

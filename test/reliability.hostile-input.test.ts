@@ -4,7 +4,8 @@
  * job, file, line as applicable), a non-zero exit, and state that does not
  * pass the bad job, while the other definitions are still synced and saved.
  */
-import {Faults} from '../src/simulator';
+import {Faults} from 'concur-extract-simulator';
+
 import {records} from './helpers/cli';
 import {
   escapeRegex,

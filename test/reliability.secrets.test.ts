@@ -13,7 +13,8 @@
  * that they are the only place a secret appears (and that they do carry them,
  * which also proves the scanner finds what it looks for).
  */
-import {Faults} from '../src/simulator';
+import {Faults} from 'concur-extract-simulator';
+
 import {runCli, tempFiles} from './helpers/cli';
 import {
   FAST_ENV,

@@ -1,7 +1,7 @@
 /**
  * Shared pieces of the protocol conformance suites (test/conformance.*.test.ts):
  * they emulate Airbyte's connector acceptance tests (CAT) on the CLI, against
- * the simulator running test_files/scenarios/demo.json, in plain mode and in
+ * the simulator running its scenarios/demo.json, in plain mode and in
  * platform mode (WORKER_JOB_ID set, as Airbyte's workers do).
  */
 import Ajv from 'ajv';
@@ -15,7 +15,14 @@ import {SimulatorHandle, startSimulator} from './sim';
 import {streamStatusProblems} from './stream-status';
 
 export const TEST_FILES = path.join(ROOT, 'test_files');
-export const DEMO_SCENARIO = path.join(TEST_FILES, 'scenarios', 'demo.json');
+export const DEMO_SCENARIO = path.join(
+  TEST_FILES,
+  '..',
+  'packages',
+  'concur-extract-simulator',
+  'scenarios',
+  'demo.json'
+);
 /** Where test_files/config*.json point: the simulator started by hand on port 8111. */
 export const DEMO_URL = 'http://127.0.0.1:8111';
 

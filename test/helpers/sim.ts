@@ -4,7 +4,8 @@ import {
   ScenarioJob,
   SimulatorHandle,
   startSimulator,
-} from '../../src/simulator';
+} from 'concur-extract-simulator';
+
 import {CliResult, runCli, tempFiles} from './cli';
 import {expectValidRun} from './protocol';
 

@@ -1,7 +1,7 @@
 import {XMLValidator} from 'fast-xml-parser';
 import * as path from 'path';
 
-import {Scenario, SimulatorHandle, startSimulator} from '../src/simulator';
+import {Scenario, SimulatorHandle, startSimulator} from '../src';
 
 const DEF = 'nYoPK$pZmcowMRUqcl5bnDAwwsMydyt$xd';
 const DEF2 = 'Umj$swS19lpd7Sk$phUYl67wE1ss4Q$shu';
@@ -591,10 +591,10 @@ describe('quirks', () => {
 describe('scenario files', () => {
   test('demo.json and minimal.json load', async () => {
     const demo = await startSimulator(
-      path.join(__dirname, '..', 'test_files', 'scenarios', 'demo.json')
+      path.join(__dirname, '..', 'scenarios', 'demo.json')
     );
     const minimal = await startSimulator(
-      path.join(__dirname, '..', 'test_files', 'scenarios', 'minimal.json')
+      path.join(__dirname, '..', 'scenarios', 'minimal.json')
     );
     try {
       const defs = await get(demo, `${BASE}/`, {
@@ -619,16 +619,87 @@ describe('scenario files', () => {
   });
 
   test('invalid scenarios are rejected with a clear message', async () => {
-    await expect(
-      startSimulator({definitions: [{id: 'a/b', name: 'x'}]})
-    ).rejects.toThrow(/bad or missing id/);
-    await expect(
-      startSimulator({
+    const refused = (scenario: unknown, message: RegExp) =>
+      expect(startSimulator(scenario as Scenario)).rejects.toThrow(message);
+    await refused(
+      {definitions: [{id: 'a/b', name: 'x'}]},
+      /^scenario definitions\[0\]\.id must match pattern/
+    );
+    await refused(
+      {
         definitions: [
-          {id: 'a', name: 'x', jobs: [{file: {text: 'a', path: 'b'} as any}]},
+          {id: 'a', name: 'x', jobs: [{file: {text: 'a', path: 'b'}}]},
         ],
-      })
-    ).rejects.toThrow(/exactly one/);
+      },
+      /definitions\[0\]\.jobs\[0\]\.file must have exactly one of sae_v3, prae/
+    );
+    // Checked by scenario.schema.json: unknown keys, enums, bounds, types.
+    await refused(
+      {definitions: [], falts: {}},
+      /^scenario root has an unknown property "falts"/
+    );
+    await refused(
+      {definitions: [{id: 'a', name: 'x', jobs: [{status: 'Done'}]}]},
+      /jobs\[0\]\.status must be one of "Queued", "Running"/
+    );
+    await refused(
+      {definitions: [], faults: {rate_429: 2}},
+      /rate_429 must be <= 1/
+    );
+    await refused(
+      {definitions: [], credentials: {expired_status: 500}},
+      /expired_status must be one of 401, 403/
+    );
+    await refused(
+      {
+        definitions: [
+          {
+            id: 'a',
+            name: 'x',
+            jobs: [{file: {sae_v3: {batch_date: '13/01/2024'}}}],
+          },
+        ],
+      },
+      /sae_v3\.batch_date must match pattern/
+    );
+    await refused(
+      {
+        definitions: [
+          {id: 'a', name: 'x', jobs: [{file: {sae_v3: {fields: 300}}}]},
+        ],
+      },
+      /sae_v3\.fields must be one of 400, 256/
+    );
+    await refused(
+      {
+        definitions: [
+          {id: 'a', name: 'x', jobs: [{file: {sae_v3: {detials: 3}}}]},
+        ],
+      },
+      /sae_v3 must NOT have unevaluated properties/
+    );
+    // Checked in code: what a schema cannot say.
+    await refused(
+      {
+        definitions: [
+          {id: 'a', name: 'x'},
+          {id: 'a', name: 'y'},
+        ],
+      },
+      /definitions\[1\]: duplicate id a/
+    );
+    await refused(
+      {definitions: [], faults: {only_paths: '('}},
+      /not a valid regex/
+    );
+    await refused(
+      {
+        definitions: [
+          {id: 'a', name: 'x', jobs: [{stop_time: '2024-02-30T25:00:00Z'}]},
+        ],
+      },
+      /stop_time: not a time/
+    );
     await expect(startSimulator('/nonexistent/scenario.json')).rejects.toThrow(
       /cannot read scenario/
     );

@@ -4,7 +4,7 @@ import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 
-import {Faults, Scenario, startSimulator, writeSaeFile} from '../src/simulator';
+import {Faults, Scenario, startSimulator, writeSaeFile} from '../src';
 
 const DEF = 'nYoPK$pZmcowMRUqcl5bnDAwwsMydyt$xd';
 const BASE = '/api/expense/extract/v1.0';

@@ -1,4 +1,4 @@
-import {Scenario, SimulatorHandle, startSimulator} from '../src/simulator';
+import {Scenario, SimulatorHandle, startSimulator} from '../src';
 
 const DEF = 'nYoPK$pZmcowMRUqcl5bnDAwwsMydyt$xd';
 const BASE = '/api/expense/extract/v1.0';

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * CLI: node lib/src/simulator/cli.js --scenario test_files/scenarios/demo.json [--port 8111]
+ * CLI: concur-extract-simulator --scenario scenarios/demo.json [--port 8111]
  *      [--host 127.0.0.1]
  */
 import {startSimulator} from './index';
@@ -42,7 +42,7 @@ function parseArgs(argv: string[]): CliArgs {
   return out;
 }
 
-const USAGE = `Usage: node lib/src/simulator/cli.js --scenario <file.json> [--port N] [--host 127.0.0.1]`;
+const USAGE = `Usage: concur-extract-simulator --scenario <file.json> [--port N] [--host 127.0.0.1]`;
 
 function describeCredentials(sc: Scenario, url: string): string[] {
   const lines: string[] = [];
@@ -98,7 +98,17 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  process.once('SIGHUP', stop);
+  // Started by a wrapper (`npm run simulator`) that is killed without passing
+  // the signal on: this process is re-parented, so it stops too.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop();
+  }, PARENT_CHECK_MS).unref();
 }
+
+/** How often the CLI checks that whoever started it is still there. */
+const PARENT_CHECK_MS = 500;
 
 main().catch((e) => {
   console.error(`simulator failed: ${(e as Error).message}`);

@@ -1,4 +1,6 @@
 /** Scenario file: types, defaults, loading and validation. */
+import type {ErrorObject} from 'ajv';
+import Ajv from 'ajv/dist/2019';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -224,17 +226,8 @@ export function fileKind(spec: FileSpec): FileKind {
   return kinds[0];
 }
 
-const STATUSES = ['Queued', 'Running', 'Completed', 'Complete', 'Failed'];
-
 function fail(where: string, msg: string): never {
   throw new ScenarioError(`scenario ${where}: ${msg}`);
-}
-
-function checkTime(where: string, value: unknown): void {
-  if (value === undefined) return;
-  if (typeof value !== 'string' || Number.isNaN(parseTime(value))) {
-    fail(where, `not a time: ${JSON.stringify(value)}`);
-  }
 }
 
 /** Parse an ISO-like time; zone-less values are UTC. Returns NaN when invalid. */
@@ -248,150 +241,136 @@ export function parseTime(value: string): number {
   return Date.parse(`${m[1]}${frac}${m[3] ?? 'Z'}`);
 }
 
-/** Validate a FileSpec recursively and resolve relative paths against baseDir. */
-export function validateFileSpec(
+/**
+ * The scenario format is scenario.schema.json (shipped beside this package's
+ * README): every shape, enum and bound is checked there; the code below adds
+ * only what a schema cannot say (unique ids, valid regexes, real dates) and
+ * resolves relative paths.
+ */
+const SCHEMA_FILE = path.join(__dirname, '..', 'scenario.schema.json');
+let ajv: Ajv | undefined;
+
+function schemaCheck(
+  ref: '' | '/$defs/job',
   where: string,
-  spec: FileSpec,
-  baseDir: string
-): FileSpec {
-  if (!spec || typeof spec !== 'object')
-    fail(where, 'file spec must be an object');
-  let kind: FileKind;
-  try {
-    kind = fileKind(spec);
-  } catch (e) {
-    fail(where, (e as Error).message);
+  value: unknown
+): void {
+  if (!ajv) {
+    ajv = new Ajv({
+      allErrors: true,
+      strict: true,
+      strictRequired: false, // a file spec's oneOf names keys declared beside it
+      allowUnionTypes: true,
+    });
+    ajv.addSchema(JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8')));
   }
+  const validate = ajv.getSchema(`concur-extract-simulator/scenario#${ref}`)!;
+  if (validate(value)) return;
+  const errors = validate.errors ?? [];
+  // Of a failed oneOf (a file spec's kind), say that rather than each branch's miss.
+  const shown = errors.some((e) => e.keyword === 'oneOf')
+    ? errors.filter(
+        (e) => e.keyword !== 'required' || !e.schemaPath.includes('/oneOf/')
+      )
+    : errors;
+  const text = shown
+    .map((e) => {
+      const at = `${where}${jsonPath(e.instancePath)}`.replace(/^\./, '');
+      return `${at || 'root'} ${describe(e)}`;
+    })
+    .join('; ');
+  throw new ScenarioError(`scenario ${text}`);
+}
+
+function describe(e: ErrorObject): string {
+  if (e.keyword === 'oneOf') {
+    return `must have exactly one of ${FILE_KINDS.join(', ')}`;
+  }
+  if (e.keyword === 'additionalProperties') {
+    return `has an unknown property "${String(e.params.additionalProperty)}"`;
+  }
+  if (e.keyword === 'enum') {
+    return `must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+  }
+  return e.message ?? 'is invalid';
+}
+
+/** `/definitions/0/jobs/1` → `.definitions[0].jobs[1]`. */
+function jsonPath(pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((p) =>
+      /^\d+$/.test(p)
+        ? `[${p}]`
+        : `.${p.replace(/~1/g, '/').replace(/~0/g, '~')}`
+    )
+    .join('');
+}
+
+/** Resolve a valid FileSpec's relative paths against baseDir (recursively). */
+function resolveFileSpec(spec: FileSpec, baseDir: string): FileSpec {
   const s = spec as any;
-  switch (kind) {
-    case 'path':
-      if (typeof s.path !== 'string') fail(where, 'path must be a string');
-      return {...spec, path: path.resolve(baseDir, s.path)} as FileSpec;
-    case 'zip':
-    case 'corrupt_zip': {
-      const entries: ZipEntrySpec[] | undefined =
-        kind === 'zip' ? s.zip : s.entries;
-      if (
-        kind === 'corrupt_zip' &&
-        !['truncated', 'bad_crc'].includes(s.corrupt_zip)
-      ) {
-        fail(where, 'corrupt_zip must be "truncated" or "bad_crc"');
-      }
-      if (entries === undefined && kind === 'corrupt_zip') return spec;
-      if (!Array.isArray(entries)) fail(where, 'zip entries must be an array');
-      const resolved = entries.map((e, i) => {
-        if (typeof e?.name !== 'string' || !e.name)
-          fail(`${where}[${i}]`, 'entry needs a name');
-        return {
-          ...e,
-          file: validateFileSpec(`${where}[${i}].file`, e.file, baseDir),
-        };
-      });
-      return (
-        kind === 'zip' ? {...spec, zip: resolved} : {...spec, entries: resolved}
-      ) as FileSpec;
+  if (typeof s.path === 'string') {
+    return {...spec, path: path.resolve(baseDir, s.path)} as FileSpec;
+  }
+  const key = Array.isArray(s.zip)
+    ? 'zip'
+    : Array.isArray(s.entries)
+      ? 'entries'
+      : undefined;
+  if (!key) return spec;
+  return {
+    ...spec,
+    [key]: (s[key] as ZipEntrySpec[]).map((e) => ({
+      ...e,
+      file: resolveFileSpec(e.file, baseDir),
+    })),
+  } as FileSpec;
+}
+
+function checkTimes(where: string, job: ScenarioJob): void {
+  for (const k of ['start_time', 'stop_time'] as const) {
+    const v = job[k];
+    if (v !== undefined && Number.isNaN(parseTime(v))) {
+      fail(`${where}.${k}`, `not a time: ${JSON.stringify(v)}`);
     }
-    case 'zip_bomb_mb':
-    case 'zeros_mb':
-      if (typeof s[kind] !== 'number' || s[kind] < 0)
-        fail(where, `${kind} must be a number`);
-      return spec;
-    case 'sae_v3':
-    case 'prae':
-      if (typeof s[kind] !== 'object' || s[kind] === null)
-        fail(where, `${kind} must be an object`);
-      checkDate(where, s[kind].batch_date);
-      return spec;
-    default:
-      if (typeof s[kind] !== 'string') fail(where, `${kind} must be a string`);
-      return spec;
   }
 }
 
-function checkDate(where: string, value: unknown): void {
-  if (
-    value !== undefined &&
-    (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value))
-  ) {
-    fail(where, `batch_date must be YYYY-MM-DD: ${JSON.stringify(value)}`);
-  }
-}
-
+/** Validate one job (a scenario's, or one added at run time); relative paths resolved against baseDir. */
 export function validateJob(
   where: string,
   job: ScenarioJob,
   baseDir: string
 ): ScenarioJob {
-  if (!job || typeof job !== 'object') fail(where, 'job must be an object');
-  if (
-    job.id !== undefined &&
-    (typeof job.id !== 'string' || !/^[^/?#\s]+$/.test(job.id))
-  ) {
-    fail(where, `bad job id ${JSON.stringify(job.id)}`);
-  }
-  if (job.status !== undefined && !STATUSES.includes(job.status)) {
-    fail(where, `status must be one of ${STATUSES.join(', ')}`);
-  }
-  checkTime(`${where}.start_time`, job.start_time);
-  checkTime(`${where}.stop_time`, job.stop_time);
-  for (const k of ['queued_ms', 'running_ms'] as const) {
-    if (job[k] !== undefined && (typeof job[k] !== 'number' || job[k]! < 0)) {
-      fail(where, `${k} must be a non-negative number`);
-    }
-  }
-  return job.file
-    ? {...job, file: validateFileSpec(`${where}.file`, job.file, baseDir)}
-    : job;
+  schemaCheck('/$defs/job', where, job);
+  checkTimes(where, job);
+  return job.file ? {...job, file: resolveFileSpec(job.file, baseDir)} : job;
 }
 
 /** Validate a scenario object; relative file paths are resolved against baseDir. */
 export function validateScenario(input: Scenario, baseDir: string): Scenario {
-  if (!input || typeof input !== 'object') fail('root', 'must be an object');
-  if (!Array.isArray(input.definitions))
-    fail('definitions', 'must be an array');
+  schemaCheck('', '', input);
   const seen = new Set<string>();
   const definitions = input.definitions.map((d, i) => {
     const where = `definitions[${i}]`;
-    if (typeof d?.id !== 'string' || !/^[^/?#\s]+$/.test(d.id))
-      fail(where, 'bad or missing id');
     if (seen.has(d.id)) fail(where, `duplicate id ${d.id}`);
     seen.add(d.id);
-    if (typeof d.name !== 'string') fail(where, 'name must be a string');
     const jobIds = new Set<string>();
     const jobs = (d.jobs ?? []).map((j, k) => {
-      const job = validateJob(`${where}.jobs[${k}]`, j, baseDir);
-      if (job.id && jobIds.has(job.id))
-        fail(`${where}.jobs[${k}]`, `duplicate job id ${job.id}`);
-      if (job.id) jobIds.add(job.id);
-      return job;
+      checkTimes(`${where}.jobs[${k}]`, j);
+      if (j.id && jobIds.has(j.id))
+        fail(`${where}.jobs[${k}]`, `duplicate job id ${j.id}`);
+      if (j.id) jobIds.add(j.id);
+      return j.file ? {...j, file: resolveFileSpec(j.file, baseDir)} : j;
     });
     const nj = d.new_jobs;
     const newJobs = nj?.file
-      ? {
-          ...nj,
-          file: validateFileSpec(`${where}.new_jobs.file`, nj.file, baseDir),
-        }
+      ? {...nj, file: resolveFileSpec(nj.file, baseDir)}
       : nj;
     return {...d, jobs, new_jobs: newJobs};
   });
-  const creds = input.credentials ?? {};
-  if (
-    creds.expired_status !== undefined &&
-    ![401, 403].includes(creds.expired_status)
-  ) {
-    fail('credentials.expired_status', 'must be 401 or 403');
-  }
-  for (const [i, c] of (creds.clients ?? []).entries()) {
-    if (
-      typeof c?.client_id !== 'string' ||
-      typeof c.client_secret !== 'string'
-    ) {
-      fail(
-        `credentials.clients[${i}]`,
-        'client_id and client_secret are required'
-      );
-    }
-  }
   if (input.faults?.only_paths !== undefined) {
     try {
       new RegExp(input.faults.only_paths);
@@ -419,15 +398,15 @@ export function loadScenarioFile(file: string): Scenario {
   return validateScenario(parsed, path.dirname(abs));
 }
 
-/** Default folder of the public samples: `<repo root>/../shared/samples/concur`. */
+/** Default folder of `{"sample": …}` files: env CONCUR_SAMPLES_DIR, else the nearest `../shared/samples/concur` above this package. */
 export function defaultSamplesDir(): string {
   if (process.env.CONCUR_SAMPLES_DIR) return process.env.CONCUR_SAMPLES_DIR;
+  // The first ../shared/samples/concur above this package (a development checkout).
   let dir = __dirname;
-  while (
-    !fs.existsSync(path.join(dir, 'package.json')) &&
-    path.dirname(dir) !== dir
-  ) {
+  while (path.dirname(dir) !== dir) {
+    const candidate = path.resolve(dir, '..', 'shared', 'samples', 'concur');
+    if (fs.existsSync(candidate)) return candidate;
     dir = path.dirname(dir);
   }
-  return path.resolve(dir, '..', 'shared', 'samples', 'concur');
+  return path.resolve(__dirname, '..', 'samples');
 }

@@ -5,9 +5,9 @@ import * as path from 'path';
 import * as yauzl from 'yauzl';
 import * as zlib from 'zlib';
 
-import {buildSaeFile, startSimulator, writeSaeFile} from '../src/simulator';
-import {buildPraeFile} from '../src/simulator/prae';
-import {FileSpec, Scenario} from '../src/simulator/scenario';
+import {buildSaeFile, startSimulator, writeSaeFile} from '../src';
+import {buildPraeFile} from '../src/prae';
+import {FileSpec, Scenario} from '../src/scenario';
 
 const DEF = 'nYoPK$pZmcowMRUqcl5bnDAwwsMydyt$xd';
 const AUTH = {Authorization: 'OAuth static-token'};
@@ -502,28 +502,29 @@ describe('file downloads over HTTP', () => {
     }
   });
 
-  test('public sample files are served verbatim', async () => {
-    const samples = path.resolve(
-      __dirname,
-      '..',
-      '..',
-      'shared',
-      'samples',
-      'concur'
+  test('sample files are served verbatim from the samples folder', async () => {
+    // A folder of our own stands in for ../shared/samples/concur (CONCUR_SAMPLES_DIR).
+    const samples = fs.mkdtempSync(path.join(os.tmpdir(), 'concur-samples-'));
+    const name = 'an-sae-sample.txt';
+    const bytes = Buffer.from(
+      'EXTRACT|2025-01-20|1|5.0000\r\nDETAIL|é|"a""b"\r\n',
+      'utf8'
     );
-    const name = 'cornell_extract_CES_SAE_v3_testGoodQuoteFile.txt';
-    if (!fs.existsSync(path.join(samples, name))) {
-      console.warn(`samples missing in ${samples}; skipped`);
-      return;
-    }
-    const sim = await startSimulator(scenario({s: {sample: name}}));
+    fs.writeFileSync(path.join(samples, name), bytes);
+    const before = process.env.CONCUR_SAMPLES_DIR;
+    process.env.CONCUR_SAMPLES_DIR = samples;
     try {
-      const r = await download(url(sim.url, 's'));
-      expect(r.body.equals(fs.readFileSync(path.join(samples, name)))).toBe(
-        true
-      );
+      const sim = await startSimulator(scenario({s: {sample: name}}));
+      try {
+        const r = await download(url(sim.url, 's'));
+        expect(r.body.equals(bytes)).toBe(true);
+      } finally {
+        await sim.close();
+      }
     } finally {
-      await sim.close();
+      if (before === undefined) delete process.env.CONCUR_SAMPLES_DIR;
+      else process.env.CONCUR_SAMPLES_DIR = before;
+      fs.rmSync(samples, {recursive: true, force: true});
     }
   });
 

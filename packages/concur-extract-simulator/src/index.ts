@@ -22,7 +22,7 @@ import {
 } from './scenario';
 import {createHandler, newRng, SimulatorState} from './server';
 
-export {writePraeFile} from './prae';
+export {buildPraeFile, writePraeFile} from './prae';
 export type {RecordedRequest} from './respond';
 export {buildSaeFile, writeSaeFile} from './sae';
 export type {
