@@ -9,7 +9,7 @@ import {
 } from './errors';
 import {ConnectorLogger, Logger} from './protocol/logger';
 import {streamState, traceError} from './protocol/messages';
-import {Output} from './protocol/output';
+import {Output, stdout} from './protocol/output';
 import {StreamStatuses} from './protocol/stream-status';
 import {ConcurExtractSource} from './source';
 import {parseInputState, StreamState} from './state';
@@ -47,7 +47,7 @@ export async function runRead(
   rawConfig: ConcurConfig,
   catalog: ConfiguredCatalog,
   rawState: unknown,
-  output = new Output()
+  output: Output = stdout
 ): Promise<number> {
   const statuses = new StreamStatuses(output);
   const configured = (catalog?.streams ?? [])

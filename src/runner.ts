@@ -6,7 +6,7 @@ import {ConcurConfig} from './config';
 import {codeOf, ConfigError, describeError, failureTypeOf} from './errors';
 import {ConnectorLogger} from './protocol/logger';
 import {traceError} from './protocol/messages';
-import {Output} from './protocol/output';
+import {Output, stdout} from './protocol/output';
 import {ConfiguredCatalog, runRead} from './read';
 import {exitOnSignals} from './signals';
 import {ConcurExtractSource} from './source';
@@ -112,7 +112,7 @@ export class ConcurSourceRunner {
 
   /** Runs a command; any failure outside read's own reporting is one TRACE error. Exits when stdout is flushed. */
   private async run(body: (output: Output) => Promise<number>): Promise<void> {
-    const output = new Output();
+    const output = stdout;
     let code: number;
     try {
       code = await body(output);
@@ -127,9 +127,7 @@ export class ConcurSourceRunner {
       );
       code = 1;
     }
-    await new Promise<void>((resolve) =>
-      process.stdout.write('', () => resolve())
-    );
+    await output.flush();
     process.exit(code);
   }
 }

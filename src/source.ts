@@ -10,7 +10,7 @@ import {
   withRefreshToken,
 } from './config';
 import {connectorConfigControl} from './protocol/messages';
-import {Output} from './protocol/output';
+import {Output, stdout} from './protocol/output';
 import {readResource} from './resources';
 import {ConcurStream} from './streams/base';
 import {ExtractDefinitions} from './streams/definitions';
@@ -47,8 +47,7 @@ export class ConcurExtractSource extends AirbyteSourceBase<ConcurConfig> {
   ): Promise<[boolean, VError | undefined]> {
     const problem = await checkConnection(
       config,
-      (resolved, opts) =>
-        this.createClient(resolved, config, new Output(), opts),
+      (resolved, opts) => this.createClient(resolved, config, stdout, opts),
       (m) => this.logger.info(m)
     );
     return problem === undefined

@@ -5,23 +5,39 @@ import {redact} from '../redact';
 /** Records are joined into chunks of about this size: one write per chunk, not per record. */
 const RECORD_CHUNK_BYTES = 256 * 1024;
 
-export type MessageSink = (chunk: string | Buffer) => boolean;
+/** What goes around a RECORD's `data` object: `before` is asked once per batch (it carries emitted_at). */
+export interface RecordEnvelope {
+  before(): string;
+  after: string;
+}
 
 /**
- * Everything the connector prints on stdout goes through here, one Airbyte
- * message per line. Non-record messages are passed through secret redaction;
- * records are written in large chunks and back-pressure is honoured.
+ * The one way out to stdout: every Airbyte message the connector prints
+ * (RECORD, STATE, TRACE, LOG, CONTROL), one per line, in the order they are
+ * handed over. Every message but RECORD and CONTROL passes through secret
+ * redaction. Back-pressure is shared: once stdout's buffer is full, every
+ * async write waits for it to drain, whatever filled it (a log line too).
+ * Only this module knows the RECORD JSON shape; byte writers get it as an
+ * envelope.
  */
 export class Output {
+  private draining?: Promise<void>;
+
   constructor(
-    private readonly sink: MessageSink = (chunk) => process.stdout.write(chunk),
-    private readonly drained: () => Promise<unknown> = () =>
-      once(process.stdout, 'drain')
+    private readonly stream: NodeJS.WritableStream = process.stdout
   ) {}
 
-  /** Any message but a record (LOG, STATE, TRACE, CONTROL…). */
+  /** Any message but a record (STATE, TRACE…): written now, resolved once stdout can take more. */
   async message(msg: object): Promise<void> {
     await this.write(redact(JSON.stringify(msg)) + '\n');
+  }
+
+  /**
+   * A LOG line, for the logger (which cannot wait): written at once, in order
+   * with everything else; the next async write waits if it filled stdout.
+   */
+  log(msg: object): void {
+    this.put(redact(JSON.stringify(msg)) + '\n');
   }
 
   /**
@@ -31,15 +47,15 @@ export class Output {
    * never logged.
    */
   control(msg: object): void {
-    this.sink(JSON.stringify(msg) + '\n');
+    this.put(JSON.stringify(msg) + '\n');
   }
 
-  /** The start of a RECORD line of `stream`; its data object follows, then `}}\n`. */
-  static recordPrefix(stream: string, emittedAt = Date.now()): string {
-    return `{"type":"RECORD","record":{"stream":${JSON.stringify(stream)},"emitted_at":${emittedAt},"data":`;
+  /** The RECORD envelope of `stream` for writers that build lines as bytes (see raw). */
+  static envelope(stream: string): RecordEnvelope {
+    return {before: () => recordPrefix(stream, Date.now()), after: '}}\n'};
   }
 
-  /** RECORD lines already written as bytes (see recordPrefix). */
+  /** RECORD lines already written as bytes inside an envelope(). */
   async raw(bytes: Buffer): Promise<void> {
     if (bytes.length) await this.write(bytes);
   }
@@ -50,7 +66,7 @@ export class Output {
     rows: readonly object[],
     emittedAt = Date.now()
   ): Promise<void> {
-    const prefix = Output.recordPrefix(stream, emittedAt);
+    const prefix = recordPrefix(stream, emittedAt);
     let chunk = '';
     for (const row of rows) {
       chunk += prefix + JSON.stringify(row) + '}}\n';
@@ -62,7 +78,28 @@ export class Output {
     if (chunk) await this.write(chunk);
   }
 
+  /** Resolves once everything written so far has left the process (before exit). */
+  flush(): Promise<void> {
+    return new Promise((resolve) => this.stream.write('', () => resolve()));
+  }
+
   private async write(chunk: string | Buffer): Promise<void> {
-    if (!this.sink(chunk)) await this.drained();
+    this.put(chunk);
+    if (this.draining) await this.draining;
+  }
+
+  /** Writes now (so lines keep the order they were handed over in) and notes a full buffer. */
+  private put(chunk: string | Buffer): void {
+    if (this.stream.write(chunk) || this.draining) return;
+    this.draining = once(this.stream, 'drain').then(() => {
+      this.draining = undefined;
+    });
   }
 }
+
+function recordPrefix(stream: string, emittedAt: number): string {
+  return `{"type":"RECORD","record":{"stream":${JSON.stringify(stream)},"emitted_at":${emittedAt},"data":`;
+}
+
+/** The process's writer: the logger, the runner and the read loop share it (one back-pressure, one order). */
+export const stdout = new Output();

@@ -47,6 +47,6 @@ export function recordOptions(
     checks: body.files,
     amountsAs: ctx.config.amountsAs,
     fields: body.fields,
-    envelope: {before: () => Output.recordPrefix(stream), after: '}}\n'},
+    envelope: Output.envelope(stream),
   };
 }

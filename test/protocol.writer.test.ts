@@ -1,0 +1,113 @@
+import {Writable} from 'stream';
+
+import {ConnectorLogger} from '../src/protocol/logger';
+import {Output} from '../src/protocol/output';
+import {registerSecret} from '../src/redact';
+
+/**
+ * The one writer to stdout, on an in-memory stream whose buffer fills after a
+ * few bytes and drains only when the test says so: the only way to hold
+ * stdout full for as long as a test needs.
+ */
+function slowStdout(): {
+  stream: Writable;
+  lines: () => any[];
+  drain: () => Promise<void>;
+} {
+  const written: string[] = [];
+  const pending: (() => void)[] = [];
+  const stream = new Writable({
+    highWaterMark: 16,
+    write(chunk, _enc, done) {
+      written.push(chunk.toString());
+      pending.push(done);
+    },
+  });
+  const lines = (): any[] =>
+    written
+      .join('')
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l));
+  const drain = async (): Promise<void> => {
+    while (pending.length) {
+      pending.shift()!();
+      await new Promise((r) => setImmediate(r));
+    }
+  };
+  return {stream, lines, drain};
+}
+
+const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+describe('the protocol writer', () => {
+  test('LOG and RECORD lines keep the order they were handed over in while stdout is full', async () => {
+    const out = slowStdout();
+    const output = new Output(out.stream);
+    const logger = new ConnectorLogger(output);
+    logger.info('before');
+    let recordsDone = false;
+    const records = output
+      .records('s', [{n: 1}, {n: 2}])
+      .then(() => (recordsDone = true));
+    logger.info('while waiting');
+    await tick();
+    // Back-pressure: the batch is written but its writer waits for the drain.
+    expect(recordsDone).toBe(false);
+    await output.raw(Buffer.alloc(0));
+    const state = output.message({type: 'STATE', state: {n: 2}});
+    await out.drain();
+    await records;
+    await state;
+    expect(recordsDone).toBe(true);
+    expect(
+      out.lines().map((m) => m.log?.message ?? m.record?.data.n ?? m.type)
+    ).toEqual(['before', 1, 2, 'while waiting', 'STATE']);
+  });
+
+  test('a full buffer left by a log line makes the next message wait for the drain', async () => {
+    const out = slowStdout();
+    const output = new Output(out.stream);
+    new ConnectorLogger(output).info('x'.repeat(64));
+    let done = false;
+    const msg = output.message({type: 'STATE'}).then(() => (done = true));
+    await tick();
+    expect(done).toBe(false);
+    await out.drain();
+    await msg;
+    expect(out.lines().map((m) => m.type)).toEqual(['LOG', 'STATE']);
+  });
+
+  test('raw RECORD bytes built with the envelope are RECORD messages of their stream', async () => {
+    const out = slowStdout();
+    const output = new Output(out.stream);
+    const {before, after} = Output.envelope('extract_file_rows');
+    const line = Buffer.from(`${before()}{"a":1${'}'}${after}`);
+    const done = output.raw(line);
+    await out.drain();
+    await done;
+    const [msg] = out.lines();
+    expect(msg.type).toBe('RECORD');
+    expect(msg.record.stream).toBe('extract_file_rows');
+    expect(msg.record.data).toEqual({a: 1});
+    expect(typeof msg.record.emitted_at).toBe('number');
+  });
+
+  test('secrets are redacted from LOG, STATE and TRACE, not from CONTROL', async () => {
+    const secret = 'writer-test-secret-8f3a';
+    registerSecret(secret);
+    const out = slowStdout();
+    const output = new Output(out.stream);
+    new ConnectorLogger(output).info(`token ${secret}`);
+    const state = output.message({type: 'STATE', state: {v: secret}});
+    const trace = output.message({type: 'TRACE', trace: {m: secret}});
+    output.control({type: 'CONTROL', control: {config: {t: secret}}});
+    await out.drain();
+    await Promise.all([state, trace]);
+    const [log, st, tr, control] = out.lines();
+    expect(log.log.message).toBe('token **REDACTED**');
+    expect(st.state.v).toBe('**REDACTED**');
+    expect(tr.trace.m).toBe('**REDACTED**');
+    expect(control.control.config.t).toBe(secret);
+  });
+});
