@@ -21,7 +21,7 @@ import {
   readFileStreams,
   TaggedEvent,
 } from './streams/file-group';
-import {startAndWaitForJobs} from './streams/start-jobs';
+import {startJobsForSync} from './streams/job-lifecycle';
 import {createWorkDir, WorkDir} from './work-dir';
 
 export interface ConfiguredCatalog {
@@ -73,12 +73,10 @@ export async function runRead(
     ctx = new SyncContext(client, config, logger, workDir.dir);
     // Credentials first: their failure is the sync's, not a stream's.
     await client.authenticate();
-    if (
-      config.startNewJobs &&
-      plan.some((p) => p.stream.name !== 'extract_definitions')
-    ) {
-      await startAndWaitForJobs(ctx);
-    }
+    await startJobsForSync(
+      ctx,
+      plan.map((p) => p.stream.name)
+    );
     // The file streams are read together (one download per job for all of
     // them), in the place of the first one.
     const fileReads: FileStreamRead[] = plan

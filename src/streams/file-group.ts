@@ -10,7 +10,7 @@ import {ConcurStream, StreamEvent} from './base';
 import {SyncContext} from './context';
 import {advance, compareTimes, jobsToEmit} from './cursor';
 import {applyFileChecks} from './file-checks';
-import {listJobs} from './job-window';
+import {isCompleted, listJobs} from './job-lifecycle';
 import {prefetch} from './prefetch';
 import {formatBytes, startProgress} from './progress';
 
@@ -122,9 +122,7 @@ export async function* readFileStreams(
       const oldest = cursors.reduce((a, c) =>
         !a || !c ? undefined : compareTimes(a.cursor, c.cursor) <= 0 ? a : c
       );
-      const completed = (await listJobs(ctx, def, oldest)).filter(
-        (j) => j.status === 'Completed'
-      );
+      const completed = (await listJobs(ctx, def, oldest)).filter(isCompleted);
       const wanted = cursors.map(
         (c) => new Set(jobsToEmit(completed, c, ctx.config.startDate))
       );

@@ -3,7 +3,7 @@ import {DefinitionCursor, StreamState} from '../state';
 import {ConcurStream, StreamEvent} from './base';
 import {SyncContext} from './context';
 import {advance, finishedBefore, jobsToEmit} from './cursor';
-import {listJobs} from './job-window';
+import {listJobs} from './job-lifecycle';
 
 export class ExtractJobs extends ConcurStream {
   get name(): string {
