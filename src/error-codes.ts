@@ -138,13 +138,6 @@ export const ERROR_CODES = {
     action:
       'The connector could not write its work folder: check free disk space in the pod (TMPDIR).',
   },
-  FILE_INVALID: {
-    failureType: 'config_error',
-    retriable: false,
-    definitionScoped: true,
-    action:
-      'An extract file fails its checks: the message names definition, job, file and line; check the definition in Concur.',
-  },
   SAE_HEADER_INVALID: fileCheck('The EXTRACT header line'),
   SAE_COUNT_MISMATCH: fileCheck('The header record count'),
   SAE_TOTAL_MISMATCH: fileCheck('The header journal amount total'),
