@@ -46,6 +46,11 @@ export const ERROR_CODES = {
     action:
       'The catalog names a stream this source does not have: refresh the source schema in Airbyte and save the connection.',
   },
+  CONCUR_GEOLOCATION_INVALID: {
+    failureType: 'config_error',
+    action:
+      "Concur named a geolocation host that is not an https:// URL: set oauth_base_url and api_base_url to the tenant's Concur host.",
+  },
   DEFINITION_NOT_FOUND: {
     failureType: 'config_error',
     action:

@@ -11,7 +11,9 @@ export function thrownBy(fn: () => unknown): ConnectorError {
 }
 
 /** The error `p` rejects with (the test fails when it resolves). */
-export async function rejectionOf(p: Promise<unknown>): Promise<ConnectorError> {
+export async function rejectionOf(
+  p: Promise<unknown>
+): Promise<ConnectorError> {
   try {
     await p;
   } catch (err) {
