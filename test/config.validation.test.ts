@@ -9,8 +9,8 @@ import {
 import {secretFields} from '../src/config-spec';
 import {ConfigError} from '../src/errors';
 import {redact} from '../src/redact';
-import {expectThrowsCode} from './helpers/errors';
 import {readResource} from '../src/resources';
+import {expectThrowsCode} from './helpers/errors';
 
 const creds = {auth_type: 'access_token' as const, access_token: 'tok-1234'};
 
@@ -37,7 +37,10 @@ describe('config: validation', () => {
       'CONFIG_INVALID',
       /^api_base_url /
     );
-    expectThrowsCode(() => checkBaseUrl('x', 'http://128.0.0.1'), 'CONFIG_INVALID');
+    expectThrowsCode(
+      () => checkBaseUrl('x', 'http://128.0.0.1'),
+      'CONFIG_INVALID'
+    );
     expectThrowsCode(() => checkBaseUrl('x', 'ftp://a.b'), 'CONFIG_INVALID');
     expectThrowsCode(() => checkBaseUrl('x', 'not a url'), 'CONFIG_INVALID');
   });
@@ -46,7 +49,9 @@ describe('config: validation', () => {
     // What each variant misses is the feature: the message lists the fields.
     expectThrowsCode(
       () =>
-        resolveConfig({credentials: {auth_type: 'oauth2_refresh_token'} as any}),
+        resolveConfig({
+          credentials: {auth_type: 'oauth2_refresh_token'} as any,
+        }),
       'CONFIG_INVALID',
       'client_id, client_secret, refresh_token'
     );
@@ -56,7 +61,8 @@ describe('config: validation', () => {
       'auth_type'
     );
     expectThrowsCode(
-      () => resolveConfig({credentials: {...creds, token_scheme: 'Basic'} as any}),
+      () =>
+        resolveConfig({credentials: {...creds, token_scheme: 'Basic'} as any}),
       'CONFIG_INVALID',
       'token_scheme'
     );

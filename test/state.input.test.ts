@@ -72,10 +72,7 @@ describe('state: accepted input shapes', () => {
   test('empty input is an empty state; nonsense is a config error', () => {
     expect(parseInputState(undefined)).toEqual({});
     expect(parseInputState([])).toEqual({});
-    expectThrowsCode(
-      () => parseInputState([{type: 'WHAT'}]),
-      'STATE_INVALID'
-    );
+    expectThrowsCode(() => parseInputState([{type: 'WHAT'}]), 'STATE_INVALID');
     expectThrowsCode(() => parseInputState({s: 'x'}), 'STATE_INVALID');
   });
 });
