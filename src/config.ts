@@ -5,7 +5,7 @@ import {
   validateAgainst,
   withDefaults,
 } from './config-spec';
-import {ConfigError} from './errors';
+import {ConfigError, ErrorCode} from './errors';
 import {registerSecret} from './redact';
 
 export type Credentials =
@@ -184,30 +184,34 @@ export function isLoopbackHost(hostname: string): boolean {
   );
 }
 
-export function checkBaseUrl(name: string, value: string): string {
+export function checkBaseUrl(
+  name: string,
+  value: string,
+  code: ErrorCode = 'CONFIG_INVALID'
+): string {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     throw new ConfigError(
       `${name} "${value}" is not a URL; expected e.g. ${DEFAULT_OAUTH_BASE_URL}.`,
-      {code: 'CONFIG_INVALID'}
+      {code}
     );
   }
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     throw new ConfigError(
       `${name} "${value}" uses plain http://, which would send credentials unencrypted; use https:// (http is allowed only for loopback hosts).`,
-      {code: 'CONFIG_INVALID'}
+      {code}
     );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ConfigError(`${name} "${value}" must be an https:// URL.`, {
-      code: 'CONFIG_INVALID',
+      code,
     });
   }
   if (url.username || url.password) {
     throw new ConfigError(`${name} must not contain a user name or password.`, {
-      code: 'CONFIG_INVALID',
+      code,
     });
   }
   return url.origin + url.pathname.replace(/\/+$/, '');

@@ -46,6 +46,11 @@ export const ERROR_CODES = {
     action:
       'The catalog names a stream this source does not have: refresh the source schema in Airbyte and save the connection.',
   },
+  CONCUR_GEOLOCATION_INVALID: {
+    failureType: 'config_error',
+    action:
+      "Concur named a geolocation host that is not an https:// URL: set oauth_base_url and api_base_url to the tenant's Concur host.",
+  },
   DEFINITION_NOT_FOUND: {
     failureType: 'config_error',
     action:
@@ -137,13 +142,6 @@ export const ERROR_CODES = {
     retriable: false,
     action:
       'The connector could not write its work folder: check free disk space in the pod (TMPDIR).',
-  },
-  FILE_INVALID: {
-    failureType: 'config_error',
-    retriable: false,
-    definitionScoped: true,
-    action:
-      'An extract file fails its checks: the message names definition, job, file and line; check the definition in Concur.',
   },
   SAE_HEADER_INVALID: fileCheck('The EXTRACT header line'),
   SAE_COUNT_MISMATCH: fileCheck('The header record count'),

@@ -81,20 +81,11 @@ export class ApiError extends ConnectorError {}
 
 /**
  * An extract file or API document whose content is wrong (bad XML, ZIP, quote,
- * totals…). A file check raised without its own code is FILE_INVALID.
+ * totals…), each kind with its own code.
  */
 export class DataError extends ConnectorError {
-  constructor(
-    message: string,
-    opts: Omit<ConnectorErrorOptions, 'code' | 'retriable'> & {
-      code?: ErrorCode;
-    } = {}
-  ) {
-    super(message, {
-      ...opts,
-      code: opts.code ?? 'FILE_INVALID',
-      retriable: false,
-    });
+  constructor(message: string, opts: Omit<ConnectorErrorOptions, 'retriable'>) {
+    super(message, {...opts, retriable: false});
   }
 }
 

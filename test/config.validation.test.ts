@@ -10,6 +10,7 @@ import {secretFields} from '../src/config-spec';
 import {ConfigError} from '../src/errors';
 import {redact} from '../src/redact';
 import {readResource} from '../src/resources';
+import {expectThrowsCode} from './helpers/errors';
 
 const creds = {auth_type: 'access_token' as const, access_token: 'tok-1234'};
 
@@ -30,25 +31,46 @@ describe('config: validation', () => {
       'http://127.0.0.1:8111'
     );
     expect(checkBaseUrl('x', 'http://[::1]:80')).toBe('http://[::1]');
-    expect(() =>
-      checkBaseUrl('api_base_url', 'http://www.concursolutions.com')
-    ).toThrow(/api_base_url .*plain http:\/\/.*loopback/);
-    expect(() => checkBaseUrl('x', 'http://128.0.0.1')).toThrow(ConfigError);
-    expect(() => checkBaseUrl('x', 'ftp://a.b')).toThrow(ConfigError);
-    expect(() => checkBaseUrl('x', 'not a url')).toThrow(/not a URL/);
+    // The message names the setting (CONFIG_INVALID: "fix the setting the message names").
+    expectThrowsCode(
+      () => checkBaseUrl('api_base_url', 'http://www.concursolutions.com'),
+      'CONFIG_INVALID',
+      /^api_base_url /
+    );
+    expectThrowsCode(
+      () => checkBaseUrl('x', 'http://128.0.0.1'),
+      'CONFIG_INVALID'
+    );
+    expectThrowsCode(() => checkBaseUrl('x', 'ftp://a.b'), 'CONFIG_INVALID');
+    expectThrowsCode(() => checkBaseUrl('x', 'not a url'), 'CONFIG_INVALID');
   });
 
   test('credentials: each variant and what it misses', () => {
-    expect(() =>
-      resolveConfig({credentials: {auth_type: 'oauth2_refresh_token'} as any})
-    ).toThrow(/missing: client_id, client_secret, refresh_token/);
-    expect(() =>
-      resolveConfig({credentials: {auth_type: 'magic'} as any})
-    ).toThrow(/auth_type "magic"/);
-    expect(() =>
-      resolveConfig({credentials: {...creds, token_scheme: 'Basic'} as any})
-    ).toThrow(/token_scheme/);
-    expect(() => resolveConfig({} as any)).toThrow(/credentials are missing/);
+    // What each variant misses is the feature: the message lists the fields.
+    expectThrowsCode(
+      () =>
+        resolveConfig({
+          credentials: {auth_type: 'oauth2_refresh_token'} as any,
+        }),
+      'CONFIG_INVALID',
+      'client_id, client_secret, refresh_token'
+    );
+    expectThrowsCode(
+      () => resolveConfig({credentials: {auth_type: 'magic'} as any}),
+      'CONFIG_INVALID',
+      'auth_type'
+    );
+    expectThrowsCode(
+      () =>
+        resolveConfig({credentials: {...creds, token_scheme: 'Basic'} as any}),
+      'CONFIG_INVALID',
+      'token_scheme'
+    );
+    expectThrowsCode(
+      () => resolveConfig({} as any),
+      'CONFIG_INVALID',
+      'credentials'
+    );
   });
 
   test('start_date and timeouts', () => {
@@ -58,12 +80,16 @@ describe('config: validation', () => {
         start_date: '2024-01-01T00:00:00Z',
       }).startDate?.toISOString()
     ).toBe('2024-01-01T00:00:00.000Z');
-    expect(() =>
-      resolveConfig({credentials: creds, start_date: 'yesterday'})
-    ).toThrow(/start_date/);
-    expect(() =>
-      resolveConfig({credentials: creds, job_wait_timeout_minutes: 0})
-    ).toThrow(/job_wait_timeout_minutes/);
+    expectThrowsCode(
+      () => resolveConfig({credentials: creds, start_date: 'yesterday'}),
+      'CONFIG_INVALID',
+      'start_date'
+    );
+    expectThrowsCode(
+      () => resolveConfig({credentials: creds, job_wait_timeout_minutes: 0}),
+      'CONFIG_INVALID',
+      'job_wait_timeout_minutes'
+    );
   });
 });
 
@@ -94,7 +120,8 @@ describe('config: resources/spec.json is the source of truth', () => {
       }
       throw new Error(`accepted ${JSON.stringify(extra)}`);
     };
-    // Dates that Date() parses but the spec's pattern does not allow.
+    // Dates that Date() parses but the spec's pattern does not allow; the
+    // message names the setting, the expected form and the value (the feature).
     expect(refused({start_date: '01/02/2024'}).message).toMatch(
       /start_date .*2024-01-01T00:00:00Z.*"01\/02\/2024"/
     );
@@ -132,17 +159,21 @@ describe('config: resources/spec.json is the source of truth', () => {
   });
 
   test('a secret of the wrong type is named, never shown', () => {
-    expect(() =>
-      resolveConfig({
-        credentials: {
-          auth_type: 'oauth2_password',
-          client_id: 'id',
-          client_secret: 987654321,
-          username: 'u',
-          password: 'p-secret',
-        } as any,
-      })
-    ).toThrow(/^credentials\.client_secret must be string\.$/);
+    // The whole message: it names the field and shows no value.
+    expectThrowsCode(
+      () =>
+        resolveConfig({
+          credentials: {
+            auth_type: 'oauth2_password',
+            client_id: 'id',
+            client_secret: 987654321,
+            username: 'u',
+            password: 'p-secret',
+          } as any,
+        }),
+      'CONFIG_INVALID',
+      /^credentials\.client_secret must be string\.$/
+    );
   });
 
   test('the secrets to redact are the spec fields marked airbyte_secret', () => {

@@ -143,6 +143,8 @@ describe.each(MODES)('protocol messages (%s mode)', (_mode, env) => {
     expect(run.code).not.toBe(0);
     const errors = ofType(run, 'TRACE').filter((m) => m.trace.type === 'ERROR');
     expect(errors.length).toBeGreaterThanOrEqual(1);
+    expect(errors[0].trace.error.internal_message).toMatch(/^STREAM_UNKNOWN:/);
+    // The feature: the message names the stream.
     expect(errors[0].trace.error.message).toMatch(
       /__AIRBYTE__stream_that_does_not_exist/
     );

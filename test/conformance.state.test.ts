@@ -214,7 +214,7 @@ describe('state input that cannot be honoured', () => {
       expect(errors.map((e) => e.trace.error.failure_type)).toEqual([
         'config_error',
       ]);
-      expect(errors[0].trace.error.message).toMatch(/not a date/);
+      expect(errors[0].trace.error.internal_message).toMatch(/^STATE_INVALID:/);
     } else {
       const saeJobs = recordsOf(run, 'extract_jobs').filter(
         (r) => r.data.definition_id === sae

@@ -55,6 +55,7 @@ describe('the first pass (checkFile)', () => {
       'c.txt'
     );
     expect(check.error?.code).toBe('FILE_VALUE_INVALID');
+    // Naming the file, line and column is the feature.
     expect(check.error?.describe()).toMatch(
       /^file c\.txt, line 3: column report_entry_transaction_date \(field 64\)/
     );
@@ -66,7 +67,7 @@ describe('the first pass (checkFile)', () => {
       'd.txt'
     );
     expect(check.error?.code).toBe('FILE_WIDTH_MISMATCH');
-    expect(check.error?.message).toMatch(/3 fields, SAE DETAIL lines have 400/);
+    expect(check.error?.context).toMatchObject({file: 'd.txt', line: 2});
   });
 
   test('a 4-field header without DETAIL lines (a Request extract) is not SAE', async () => {

@@ -113,8 +113,8 @@ describe('byte order mark and UTF-8', () => {
     for (const input of [body, chunks(body, 1)]) {
       const err = await failure(parseAll(input, 'latin1.txt'));
       expect(err).toBeInstanceOf(DataError);
+      expect(err.code).toBe('FILE_ENCODING_INVALID');
       expect(err.context).toEqual({file: 'latin1.txt', line: 3});
-      expect(err.message).toMatch(/not valid UTF-8/);
     }
   });
 });
@@ -123,13 +123,14 @@ describe('line length bound', () => {
   test('a file without line breaks fails once past MAX_LINE_BYTES', async () => {
     const body = Buffer.alloc(MAX_LINE_BYTES + 10, 'a');
     const err = await failure(parseAll(chunks(body, 64 * 1024), 'flat.txt'));
+    expect(err.code).toBe('FILE_LINE_TOO_LONG');
     expect(err.context).toEqual({file: 'flat.txt', line: 1});
-    expect(err.message).toMatch(/longer than 1048576 bytes/);
   });
 
   test('a long line inside one chunk fails with its line number', async () => {
     const body = `a\nb\n${'x'.repeat(MAX_LINE_BYTES + 1)}\n`;
     const err = await failure(parseAll(body, 'long.txt'));
+    expect(err.code).toBe('FILE_LINE_TOO_LONG');
     expect(err.context).toEqual({file: 'long.txt', line: 3});
   });
 

@@ -176,6 +176,8 @@ describe('entry names', () => {
     );
     expect(opened).toEqual([]); // refused before any entry is read
     expect(err).toBeInstanceOf(DataError);
+    expect(err.code).toBe('ZIP_ENTRY_ESCAPES');
+    // Naming the archive, the entry and why is the feature.
     expect(err.message).toBe(
       `ZIP archive job.zip: entry name ${JSON.stringify(evil)} refused (${why})`
     );
@@ -191,9 +193,9 @@ describe('entry names', () => {
       'a.txt'
     );
     const err = await failure(readAll(write(zip)));
-    expect(err.message).toBe(
-      'ZIP archive body.txt has two entries named "a.txt"'
-    );
+    expect(err.code).toBe('ZIP_INVALID');
+    // Naming the entry is the feature.
+    expect(err.message).toContain('"a.txt"');
   });
 });
 
@@ -205,9 +207,10 @@ describe('expanded size bound', () => {
     ]);
     const err = await failure(readAll(write(zip), 1000));
     expect(err).toBeInstanceOf(DataError);
-    expect(err.message).toBe(
-      'ZIP archive body.txt declares 1200 bytes uncompressed, more than the limit of 1000 bytes'
-    );
+    expect(err.code).toBe('ZIP_TOO_LARGE');
+    // The size and the limit are the feature (the user raises max_unzipped_mb).
+    expect(err.message).toContain('1200 bytes');
+    expect(err.message).toContain('limit of 1000 bytes');
     await expect(readAll(write(zip), 1200)).resolves.toHaveLength(2);
   });
 
@@ -218,10 +221,10 @@ describe('expanded size bound', () => {
     );
     const err = await failure(readAll(write(zip), 1000));
     expect(err).toBeInstanceOf(DataError);
+    // The entry inflates past its declared 100 bytes: the archive lies about
+    // itself (unreadable), caught before the size budget is reached.
+    expect(err.code).toBe('ZIP_INVALID');
     expect(err.context.file).toBe('bomb.txt');
-    expect(err.message).toMatch(
-      /^body\.txt is not a readable ZIP archive: entry "bomb\.txt": too many bytes/
-    );
   });
 });
 
@@ -230,7 +233,7 @@ describe('damaged archives', () => {
     const zip = await zipBytes([{name: 'a.txt', data: 'x'.repeat(5000)}]);
     const err = await failure(readAll(write(zip.subarray(0, zip.length - 30))));
     expect(err).toBeInstanceOf(DataError);
-    expect(err.message).toMatch(/^body\.txt is not a readable ZIP archive: /);
+    expect(err.code).toBe('ZIP_INVALID');
   });
 
   test('corrupt compressed data', async () => {
@@ -243,9 +246,9 @@ describe('damaged archives', () => {
     for (let i = start + 20; i < start + 60; i++) zip[i] ^= 0x5a;
     const err = await failure(readAll(write(zip)));
     expect(err).toBeInstanceOf(DataError);
-    expect(err.message).toMatch(
-      /^body\.txt is not a readable ZIP archive: entry "a\.txt": /
-    );
+    expect(err.code).toBe('ZIP_INVALID');
+    // Naming the entry is the feature.
+    expect(err.message).toContain('entry "a.txt"');
   });
 
   test('corrupt stored data fails its CRC-32', async () => {
@@ -254,9 +257,8 @@ describe('damaged archives', () => {
     );
     zip[dataStart(zip) + 1] ^= 0x01;
     const err = await failure(readAll(write(zip)));
-    expect(err.message).toBe(
-      'body.txt is not a readable ZIP archive: entry "a.txt": CRC-32 mismatch'
-    );
+    expect(err.code).toBe('ZIP_CRC_MISMATCH');
+    expect(err.message).toContain('entry "a.txt"');
   });
 });
 

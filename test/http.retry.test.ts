@@ -132,6 +132,7 @@ describe('retries', () => {
       .request({method: 'GET', url: `${server.url}/p`})
       .catch((e) => e);
     expect(err).toBeInstanceOf(ApiError);
+    // The last answer and the attempts made are the feature.
     expect(err.message).toBe(
       'GET /p answered 500 Internal Server Error: status 500 (gave up after 3 attempts)'
     );
@@ -229,7 +230,7 @@ describe('requests that change data (POST)', () => {
     const err = await http
       .request({method: 'POST', url: `${server.url}/job`})
       .catch((e) => e);
-    expect(err.message).toMatch(/POST \/job failed: ECONNRESET/);
+    expect(err.code).toBe('CONCUR_UNREACHABLE');
     expect(server.requests).toHaveLength(1);
   });
 
@@ -257,9 +258,7 @@ describe('requests that change data (POST)', () => {
     const {http, delays} = recordingHttp();
     const err = await http.request({method: 'POST', url}).catch((e) => e);
     expect(err).toBeInstanceOf(ConnectorError);
-    expect(err.message).toMatch(
-      /POST \/job failed: ECONNREFUSED .*\(gave up after 3 attempts\)/
-    );
+    expect(err.code).toBe('CONCUR_UNREACHABLE');
     expect(delays).toHaveLength(2);
   });
 });
@@ -271,9 +270,7 @@ describe('failures without an answer', () => {
       .request({method: 'GET', url: 'https://no-such-host.invalid/api/x'})
       .catch((e) => e);
     expect(err).toBeInstanceOf(ConfigError);
-    expect(err.message).toMatch(
-      /^GET \/api\/x failed: cannot resolve the host/
-    );
+    expect(err.code).toBe('CONCUR_HOST_UNKNOWN');
     expect(delays).toEqual([]);
   });
 

@@ -2,6 +2,7 @@ import {
   byType,
   catalog,
   CliResult,
+  errorCodes,
   errorTraces,
   nextState,
   records,
@@ -232,6 +233,8 @@ describe('extract_file_rows through bin/main', () => {
     // Only the Concur side can fix the file: a config_error, naming the option that skips it.
     expect(trace.failure_type).toBe('config_error');
     expect(trace.stream_descriptor).toEqual({name: 'extract_file_rows'});
+    expect(errorCodes(res.messages)).toEqual(['SAE_TOTAL_MISMATCH']);
+    // The feature: it names definition, job and file, both figures and the option.
     expect(trace.message).toMatch(
       /definition "Standard Accounting Extract", job sae\$bad, file sae\$bad\.txt/
     );

@@ -340,7 +340,6 @@ describe('read: auth refresh, retries and failure', () => {
     expect(traces).toHaveLength(1);
     expect(traces[0].failure_type).toBe('config_error');
     expect(errorCodes(res.messages)).toEqual(['AUTH_FORBIDDEN']);
-    expect(traces[0].message).toMatch(/403/);
     expect(records(res.messages)).toEqual([]);
   });
 
@@ -362,6 +361,7 @@ describe('read: auth refresh, retries and failure', () => {
     const res = await read(sim, cat);
     expect(res.code).not.toBe(0);
     const [error] = errorTraces(res.messages);
+    // The feature: the message names the stream.
     expect(error.message).toMatch(/__AIRBYTE__stream_that_does_not_exist/);
     expect(error).toMatchObject({
       failure_type: 'config_error',

@@ -99,11 +99,12 @@ describe('prefetch: downloads overlap emitting', () => {
     await settle();
     started[0].finish();
     expect((await first).value!.job).toBe('j1');
-    started[1].fail(new Error('j2: 404'));
+    const failure = new Error('j2: 404');
+    started[1].fail(failure);
     await settle();
     // Still j1's turn: the failure waits for the consumer.
     expect(fs.existsSync(path.join(dir, 'j1.body'))).toBe(true);
-    await expect(it.next()).rejects.toThrow('j2: 404');
+    await expect(it.next()).rejects.toBe(failure);
     expect(started.map((d) => d.job)).toEqual(['j1', 'j2']);
     expect(filesIn(dir)).toEqual([]);
   });

@@ -7,6 +7,7 @@ import {
   byType,
   catalog,
   CliResult,
+  errorCodes,
   errorTraces,
   nextState,
   records,
@@ -192,12 +193,12 @@ describe('SAE files at every width and header, verified before emitted', () => {
       expect(rows.filter((r) => r.job_id === 'ok$1')).toHaveLength(4);
       const trace = errorTraces(out.res.messages)[0];
       expect(trace.failure_type).toBe('config_error');
+      expect(errorCodes(out.res.messages)).toEqual([code]);
+      // The feature: it names definition, job, file and line, and the option that skips it.
       expect(trace.message).toMatch(
-        /definition "Standard Accounting Extract", job bad\$2, file bad\$2\.txt, line 1: header says/
+        /^definition "Standard Accounting Extract", job bad\$2, file bad\$2\.txt, line 1: /
       );
       expect(trace.message).toMatch(/invalid_file_handling/);
-      expect(trace.internal_message ?? trace.message).toBeDefined();
-      expect(code).toMatch(/^SAE_/);
       const state = nextState(out.res.messages)[0].stream.stream_state;
       expect(state[SAE_DEF].ids_at_cursor).toEqual(['ok$1']);
     }
@@ -219,6 +220,8 @@ describe('SAE files at every width and header, verified before emitted', () => {
     expect(out.res.code).toBe(1);
     expect(records(out.res.messages)).toEqual([]);
     const trace = errorTraces(out.res.messages)[0];
+    expect(errorCodes(out.res.messages)).toEqual(['FILE_WIDTH_MISMATCH']);
+    // The feature: it names the file, the line and both widths.
     expect(trace.message).toMatch(
       /file mix\$1\.txt, line 4: DETAIL line has 400 fields, SAE v2 DETAIL lines have 256; the file's first DETAIL line \(line 2\) has 256/
     );
@@ -241,6 +244,8 @@ describe('SAE files at every width and header, verified before emitted', () => {
     expect(out.res.code).toBe(1);
     expect(records(out.res.messages)).toEqual([]);
     const trace = errorTraces(out.res.messages)[0];
+    expect(errorCodes(out.res.messages)).toEqual(['SAE_TOTAL_MISMATCH']);
+    // The feature: it names the entry of the ZIP, not only the job.
     expect(trace.message).toMatch(/job zip\$1, file bad\.txt, line 1/);
   });
 
@@ -316,8 +321,8 @@ describe('SAE files at every width and header, verified before emitted', () => {
     expect(records(out.res.messages)).toEqual([]);
     const trace = errorTraces(out.res.messages)[0];
     expect(trace.failure_type).toBe('config_error');
-    expect(trace.message).toMatch(
-      /file enc\$2\.txt, line 2: the text is not valid UTF-8.*file_encoding/
-    );
+    expect(errorCodes(out.res.messages)).toEqual(['FILE_ENCODING_INVALID']);
+    // The feature: it names file and line, and the option to set.
+    expect(trace.message).toMatch(/file enc\$2\.txt, line 2: .*file_encoding/);
   });
 });

@@ -2,6 +2,7 @@ import {
   byType,
   catalog,
   CliResult,
+  errorCodes,
   errorTraces,
   nextState,
   records,
@@ -139,8 +140,10 @@ describe('start_new_jobs: start a job, wait for it, read it in the same sync', (
     });
     expect(res.code).toBe(1);
     const err = errorOf(res.messages);
+    expect(errorCodes(res.messages)).toContain('JOB_WAIT_TIMEOUT');
+    // The feature: it names definition and job, and says the next sync picks it up.
     expect(err.message).toMatch(
-      /definition "Standard Accounting Extract", job \S+: job \S+ did not finish within 0\.03 minutes/
+      /^definition "Standard Accounting Extract", job \S+: /
     );
     expect(err.message).toMatch(/may still finish.*next sync will pick it up/);
     expect(records(res.messages, 'extract_file_rows')).toEqual([]);
@@ -173,8 +176,10 @@ describe('start_new_jobs: start a job, wait for it, read it in the same sync', (
     );
     const res = await sync(sim, {start_new_jobs: true});
     expect(res.code).toBe(1);
+    expect(errorCodes(res.messages)).toContain('JOB_FAILED');
+    // The feature: the error names the definition and the job.
     expect(errorOf(res.messages).message).toMatch(
-      /definition "Standard Accounting Extract", job \S+: job \S+ ended with status Failed/
+      /^definition "Standard Accounting Extract", job \S+: /
     );
     expect(
       records(res.messages, 'extract_file_rows').map((r) => r.definition_id)

@@ -114,6 +114,8 @@ describe('stream statuses and per-stream errors (bin/main read)', () => {
       failure_type: 'config_error',
       stream_descriptor: {name: 'extract_file_rows'},
     });
+    expect(errorCodes(res.messages)).toEqual(['SAE_TOTAL_MISMATCH']);
+    // The feature: the error names where (definition, job, file).
     expect(errors[0].message).toMatch(/^definition "SAE", job sae\$1, file/);
     // The other definition's rows are synced and checkpointed.
     expect(
@@ -149,6 +151,7 @@ describe('stream statuses and per-stream errors (bin/main read)', () => {
       failure_type: 'config_error',
       stream_descriptor: {name: 'expense_reports'},
     });
+    // The feature: the message says what to do.
     expect(error.message).toMatch(/refresh the source schema/);
     expect(records(res.messages, 'extract_jobs')).toHaveLength(2);
     expect(nextState(res.messages)).toHaveLength(1);

@@ -1,8 +1,7 @@
 import {Data} from 'faros-airbyte-cdk';
 
-import {ConfigError} from '../src/errors';
 import {parseInputState} from '../src/state';
-
+import {expectThrowsCode} from './helpers/errors';
 const cursor = {
   cursor: '2024-01-13T18:30:50.0000000Z',
   ids_at_cursor: ['a$1', 'b$2'],
@@ -73,10 +72,8 @@ describe('state: accepted input shapes', () => {
   test('empty input is an empty state; nonsense is a config error', () => {
     expect(parseInputState(undefined)).toEqual({});
     expect(parseInputState([])).toEqual({});
-    expect(() => parseInputState([{type: 'WHAT'}])).toThrow(
-      /Unknown state type/
-    );
-    expect(() => parseInputState({s: 'x'})).toThrow(/not an object/);
+    expectThrowsCode(() => parseInputState([{type: 'WHAT'}]), 'STATE_INVALID');
+    expectThrowsCode(() => parseInputState({s: 'x'}), 'STATE_INVALID');
   });
 });
 
@@ -91,9 +88,11 @@ describe('state: cursors', () => {
   });
 
   test('a cursor that is not a date-time is refused, naming stream and definition', () => {
-    expect(() => one('not a date')).toThrow(
+    expectThrowsCode(
+      () => one('not a date'),
+      'STATE_INVALID',
       /stream s, definition d, has cursor "not a date"/
     );
-    expect(() => one('2024-13-45T99:00:00Z')).toThrow(ConfigError);
+    expectThrowsCode(() => one('2024-13-45T99:00:00Z'), 'STATE_INVALID');
   });
 });

@@ -148,7 +148,8 @@ export class Auth {
     if (!followed && err.geolocation && err.geolocation !== base) {
       const elsewhere = checkBaseUrl(
         'the geolocation Concur named',
-        err.geolocation
+        err.geolocation,
+        'CONCUR_GEOLOCATION_INVALID'
       );
       this.opts.logger.info(
         `The token endpoint points to ${elsewhere}; asking there.`

@@ -57,7 +57,8 @@ function geolocationOf(value: unknown): string | undefined {
   // A non-loopback http:// geolocation is refused: the token would travel unencrypted.
   return checkBaseUrl(
     'The geolocation returned with the Concur token',
-    value.trim()
+    value.trim(),
+    'CONCUR_GEOLOCATION_INVALID'
   );
 }
 

@@ -1,6 +1,6 @@
 import {isUtf8} from 'buffer';
 
-import {DataError} from '../errors';
+import {DataError, ErrorCode} from '../errors';
 import {FieldsError, splitRecord, UNTERMINATED} from './fields';
 
 /**
@@ -199,7 +199,8 @@ class LineSplitter {
     if (this.pending) {
       throw this.error(
         this.pending.lineNumber,
-        'a quoted field opened on this line is never closed (unbalanced quote)'
+        'a quoted field opened on this line is never closed (unbalanced quote)',
+        'FILE_QUOTE_INVALID'
       );
     }
     if (this.batch.length) yield this.batch;
@@ -220,7 +221,7 @@ class LineSplitter {
       const hasCr = end > start && region[end - 1] === CR;
       if (hasCr) end--;
       if (end - start > MAX_LINE_BYTES) {
-        throw this.error(this.nextLine, tooLong());
+        throw this.error(this.nextLine, tooLong(), 'FILE_LINE_TOO_LONG');
       }
       if (this.raw && quote < start) {
         quote = region.indexOf(QUOTE, start);
@@ -258,12 +259,13 @@ class LineSplitter {
     try {
       values = splitRecord(text);
     } catch (err) {
-      if (err instanceof FieldsError) throw this.error(lineNumber, err.message);
+      if (err instanceof FieldsError)
+        throw this.error(lineNumber, err.message, 'FILE_QUOTE_INVALID');
       throw err;
     }
     if (values === UNTERMINATED) {
       if (text.length + sep.length > MAX_LINE_BYTES) {
-        throw this.error(lineNumber, tooLong());
+        throw this.error(lineNumber, tooLong(), 'FILE_LINE_TOO_LONG');
       }
       this.pending = {text: text + sep, lineNumber};
       return;
@@ -277,7 +279,11 @@ class LineSplitter {
     this.tail.push(bytes);
     this.tailBytes += bytes.length;
     if (this.tailBytes > MAX_LINE_BYTES) {
-      throw this.error(this.pending?.lineNumber ?? this.nextLine, tooLong());
+      throw this.error(
+        this.pending?.lineNumber ?? this.nextLine,
+        tooLong(),
+        'FILE_LINE_TOO_LONG'
+      );
     }
   }
 
@@ -317,11 +323,11 @@ class LineSplitter {
       line++;
       start = lf + 1;
     }
-    throw this.error(line, NOT_UTF8);
+    throw this.error(line, NOT_UTF8, 'FILE_ENCODING_INVALID');
   }
 
-  private error(line: number, message: string): DataError {
-    return new DataError(message, {context: {file: this.fileName, line}});
+  private error(line: number, message: string, code: ErrorCode): DataError {
+    return new DataError(message, {code, context: {file: this.fileName, line}});
   }
 }
 
