@@ -5,6 +5,7 @@ import {
   LayoutId,
   RecordBatch,
 } from '../src/extract-file';
+import {fileLayoutRecords} from '../src/extract-file/layout-rows';
 import {SAE_V3} from '../src/extract-file/layouts/sae-v3.generated';
 import {ColumnType} from '../src/extract-file/layouts/types';
 import {parseLines} from '../src/extract-file/parser';
@@ -138,30 +139,35 @@ async function reference(
   return out;
 }
 
+/** SAE DETAIL lines exercising every byte rule of every column type. */
+function typedDetails(): Record<number, string>[] {
+  const next = random(12);
+  const numberCols = COLUMNS_OF('number');
+  const integerCols = COLUMNS_OF('integer');
+  const dateCols = COLUMNS_OF('date');
+  const details: Record<number, string>[] = [];
+  for (let i = 0; i < 400; i++) {
+    const cols: Record<number, string> = {};
+    numberCols.forEach((c, k) => {
+      const v =
+        k % 3 === 0 ? NUMBERS[(i + k) % NUMBERS.length] : randomDecimal(next);
+      if (next() < 0.8) cols[c] = v;
+    });
+    integerCols.forEach((c, k) => {
+      if (next() < 0.8) cols[c] = INTEGERS[(i + k) % INTEGERS.length];
+    });
+    dateCols.forEach((c, k) => {
+      if (next() < 0.8) cols[c] = DATES[(i + k) % DATES.length];
+    });
+    cols[5] = `EMP ${i} ~!#$%&'()*+,-./:;<=>?@[]^_\`{}`;
+    details.push(cols);
+  }
+  return details;
+}
+
 describe('byte writer for plain lines', () => {
   test('numbers, integers and dates are written exactly as the full path writes them', async () => {
-    const next = random(12);
-    const numberCols = COLUMNS_OF('number');
-    const integerCols = COLUMNS_OF('integer');
-    const dateCols = COLUMNS_OF('date');
-    const details: Record<number, string>[] = [];
-    for (let i = 0; i < 400; i++) {
-      const cols: Record<number, string> = {};
-      numberCols.forEach((c, k) => {
-        const v =
-          k % 3 === 0 ? NUMBERS[(i + k) % NUMBERS.length] : randomDecimal(next);
-        if (next() < 0.8) cols[c] = v;
-      });
-      integerCols.forEach((c, k) => {
-        if (next() < 0.8) cols[c] = INTEGERS[(i + k) % INTEGERS.length];
-      });
-      dateCols.forEach((c, k) => {
-        if (next() < 0.8) cols[c] = DATES[(i + k) % DATES.length];
-      });
-      cols[5] = `EMP ${i} ~!#$%&'()*+,-./:;<=>?@[]^_\`{}`;
-      details.push(cols);
-    }
-    const text = saeFile(details);
+    const text = saeFile(typedDetails());
     const expected = await reference(text);
     expect(expected).toHaveLength(401);
     expect(await written(text)).toEqual(expected);
@@ -240,5 +246,85 @@ describe('byte writer for plain lines', () => {
     // The same error as the full path: same code, same words.
     expect([got.code, got.message]).toEqual([want.code, want.message]);
     expect(got.context).toEqual(want.context);
+  });
+});
+
+/** The per-layout streams (sae_rows): detail records only, columns without values. */
+async function writtenLayout(
+  text: string,
+  chunkSize: number,
+  amountsAs: AmountsAs
+): Promise<string[]> {
+  const out: string[] = [];
+  for await (const b of fileLayoutRecords(
+    chunks(text, chunkSize),
+    FILE,
+    'sae_v3',
+    {
+      layouts: ['sae_v3', 'sae_v2'],
+      fields: {},
+      amountsAs,
+    }
+  )) {
+    out.push(...linesOf(b));
+  }
+  return out;
+}
+
+/** The object path's sae_rows record of every DETAIL line. */
+async function layoutReference(
+  text: string,
+  amountsAs: AmountsAs
+): Promise<string[]> {
+  const out: string[] = [];
+  for await (const {rows} of fileRows([text], FILE, 'sae_v3', amountsAs)) {
+    for (const {line_number, record_type, layout, columns} of rows) {
+      if (record_type !== 'DETAIL') continue;
+      out.push(
+        JSON.stringify({file_name: FILE, line_number, layout, ...columns})
+      );
+    }
+  }
+  return out;
+}
+
+describe('byte writer for the per-layout streams', () => {
+  const text = saeFile(
+    [
+      ...typedDetails(),
+      {5: 'São Paulo €'}, // not plain: the full path
+      {5: 'back\\slash'},
+      {5: '"quoted|pipe"'},
+    ],
+    ['TRAILER|x|y', 'EXTRACT|2024-02-01|0|0|2']
+  );
+
+  test.each(['number', 'string'] as const)(
+    'amounts_as %s: every sae_rows record as the object path builds it',
+    async (amountsAs) => {
+      const expected = await layoutReference(text, amountsAs);
+      expect(expected).toHaveLength(403);
+      expect(expected[0]).not.toContain('"values"');
+      expect(await writtenLayout(text, 1 << 16, amountsAs)).toEqual(expected);
+      expect(await writtenLayout(text, 997, amountsAs)).toEqual(expected);
+    }
+  );
+
+  test.each([
+    ['a bad amount in a typed column', {18: '12x'}],
+    ['an impossible date', {3: '2023-02-29'}],
+    ['a wrong field count', {400: 'extra|field'}],
+  ])('%s fails as on the full path', async (_, cols) => {
+    const lines = saeFile([{5: 'ok'}, {5: 'ok'}]).split('\n');
+    const fields = lines[2].split('|');
+    for (const [c, v] of Object.entries(cols)) fields[Number(c) - 1] = v;
+    lines[2] = fields.join('|');
+    const bad = lines.join('\n');
+    const [got, want] = [
+      await failure(writtenLayout(bad, 1 << 16, 'number')),
+      await failure(reference(bad)),
+    ];
+    expect(got.message).toBe(want.message);
+    expect(got.context).toEqual({file: FILE, line: 3});
   });
 });

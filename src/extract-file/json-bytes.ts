@@ -9,6 +9,8 @@ export class JsonBytes {
   /** The buffer and the bytes used; hot loops write through these directly (after `reserve`). */
   buf: Buffer;
   len = 0;
+  /** Where the bytes not yet taken begin (what {@link take} handed out before stays untouched). */
+  private start = 0;
 
   constructor(initialBytes = 1 << 20) {
     this.buf = Buffer.allocUnsafe(initialBytes);
@@ -17,11 +19,12 @@ export class JsonBytes {
   /** Makes room for `n` more bytes. */
   reserve(n: number): void {
     if (this.len + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(
-      Math.max(this.buf.length * 2, this.len + n)
-    );
-    this.buf.copy(next, 0, 0, this.len);
+    const used = this.len - this.start;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, used + n));
+    this.buf.copy(next, 0, this.start, this.len);
     this.buf = next;
+    this.start = 0;
+    this.len = used;
   }
 
   /** Text known to be ASCII (callers reserve room first: `reserve(s.length)`). */
@@ -72,8 +75,11 @@ export class JsonBytes {
   }
 
   /**
-   * The bytes written so far, as a buffer of their own; the writer starts over
-   * empty. Writes past the buffer's end would be dropped silently by the
+   * The bytes written since the last take, as a view the writer never writes
+   * again; the writer starts over empty. The next bytes go after them in the
+   * same buffer while another batch of the same size fits (one allocation
+   * per few batches instead of one per batch: a fresh 1 MB buffer per batch
+   * was ~15 % of sae_rows' CPU in GC and allocation). Writes past the buffer's end would be dropped silently by the
    * typed array, so a batch whose length passed the capacity is refused.
    */
   take(): Buffer {
@@ -82,9 +88,12 @@ export class JsonBytes {
         `JsonBytes overflow: ${this.len} bytes written into ${this.buf.length}`
       );
     }
-    const out = this.buf.subarray(0, this.len);
-    this.buf = Buffer.allocUnsafe(this.buf.length);
-    this.len = 0;
+    const out = this.buf.subarray(this.start, this.len);
+    if (this.buf.length - this.len < out.length) {
+      this.buf = Buffer.allocUnsafe(this.buf.length);
+      this.len = 0;
+    }
+    this.start = this.len;
     return out;
   }
 }

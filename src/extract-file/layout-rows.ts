@@ -1,8 +1,16 @@
 import {withContext} from '../errors';
 import {passedFiles, RecordBatch, RecordOptions} from './index';
 import {JsonBytes} from './json-bytes';
-import {columnsInto, LayoutId} from './layouts';
-import {ByteSource, parseLines} from './parser';
+import {columnsInto, LayoutId, LineLayout} from './layouts';
+import {
+  ByteSource,
+  isRaw,
+  materialize,
+  ParsedLine,
+  parseLines,
+  RawLine,
+} from './parser';
+import {PlainWriter} from './plain-writer';
 import {LineTyper} from './typer';
 
 /**
@@ -48,29 +56,36 @@ export async function* fileLayoutRecords(
     opts.layouts.map((l) => [l, `,"layout":"${l}"`])
   );
   const typer = new LineTyper(file, layout, opts.amountsAs);
+  const plain = new PlainWriter(typer);
   const out = new JsonBytes();
   let yielded = false;
-  for await (const batch of parseLines(input, file)) {
+  for await (const batch of parseLines(input, file, {raw: true})) {
     const before = Buffer.from(opts.envelope?.before() ?? '');
     let count = 0;
     for (const line of batch) {
-      const ll = typer.line(line.lineNumber, line.values);
+      // A plain line: its bytes split in place (plain-writer.ts); any other: the full path.
+      let raw: RawLine | undefined;
+      let parsed: ParsedLine | undefined;
+      let ll: LineLayout | null | undefined;
+      if (isRaw(line)) {
+        ll = plain.split(line);
+        if (ll === undefined) parsed = materialize(line);
+        else raw = line;
+      } else parsed = line;
+      if (parsed) ll = typer.line(parsed.lineNumber, parsed.values);
       const layoutKey = ll?.role === 'detail' && layoutKeys.get(ll.layout);
       if (!ll || !layoutKey) continue;
-      out.reserve(
-        before.length +
-          head.length +
-          after.length +
-          FIXED_BYTES +
-          line.text.length +
-          ll.jsonBudget
-      );
+      out.reserve(before.length + head.length + after.length + FIXED_BYTES);
       out.bytes(before);
       out.bytes(head);
       out.ascii(String(line.lineNumber));
       out.ascii(layoutKey);
       try {
-        columnsInto(ll, line.values, out, line.plain);
+        if (raw) plain.writeColumns(out, ll, raw);
+        else if (parsed) {
+          out.reserve(parsed.text.length + ll.jsonBudget);
+          columnsInto(ll, parsed.values, out, parsed.plain);
+        }
       } catch (err) {
         throw withContext(err, {file, line: line.lineNumber});
       }
