@@ -1,7 +1,7 @@
 import {DataError} from '../src/errors';
 import {splitRecord, UNTERMINATED} from '../src/extract-file/fields';
-import {parseText} from '../src/extract-file/parser';
 import {failure, parseAll, rowsOf, sample} from './helpers/file';
+import {parseText} from './helpers/reference-rows';
 
 function fieldsOf(name: string): string[][] {
   return parseText(sample(name).toString('utf8'), name).map((l) => l.values);

@@ -131,22 +131,13 @@ export async function* parseLines(
   yield* lines.end();
 }
 
-/** Parses one whole text (tests, small bodies). */
-export function parseText(text: string, fileName: string): ParsedLine[] {
-  const lines = new LineSplitter(fileName, BATCH_SIZE, false);
-  return [
-    ...lines.push(Buffer.from(text, 'utf8')),
-    ...lines.end(),
-  ].flat() as ParsedLine[];
-}
-
 /**
  * The core: chunks of bytes in, batches of records out. Batches are made
  * while the caller consumes them, so only one batch of a chunk is alive at a
  * time (what stays alive across V8's young-generation collections is most of
  * the cost at these rates).
  */
-class LineSplitter {
+export class LineSplitter {
   /** Bytes after the last line break seen, not yet a complete line. */
   private tail: Buffer[] = [];
   private tailBytes = 0;

@@ -4,7 +4,7 @@ import {readLayoutRecords} from '../extract-file/layout-rows';
 import {SyncContext} from './context';
 import {FileStream, JobBody, JobRecords} from './file-group';
 import {recordOptions} from './file-rows';
-import {LAYOUT_STREAMS, LayoutStreamName} from './layout-rows-schema';
+import {LAYOUT_STREAMS, LayoutStreamName} from './layout-streams';
 
 /**
  * sae_rows and prae_rows: one record per DETAIL line of their layouts, typed
