@@ -2,7 +2,6 @@ import {isUtf8} from 'buffer';
 
 import {ErrorCode, withContext} from '../errors';
 import {isDetail, plainDate, plainFigure} from './byte-checks';
-import {FieldsError, splitRecord, UNTERMINATED} from './fields';
 import {fileError} from './file-error';
 import {
   checkFieldCount,
@@ -14,7 +13,17 @@ import {
   saeLayoutOfWidth,
   typedValue,
 } from './layouts';
-import {MAX_LINE_BYTES, NOT_UTF8, tooLong} from './parser';
+import {
+  CR,
+  firstInvalidUtf8Line,
+  LF,
+  LineTail,
+  MAX_LINE_BYTES,
+  NOT_UTF8,
+  QUOTE,
+  RecordJoiner,
+  tooLong,
+} from './lines';
 import {JOURNAL_AMOUNT, SaeTotals, SaeVerifier} from './verify';
 
 /**
@@ -33,11 +42,7 @@ import {JOURNAL_AMOUNT, SaeTotals, SaeVerifier} from './verify';
  * quoted records) mirror parser.ts; test/file.check.test.ts compares the two.
  */
 
-const LF = 0x0a;
-const CR = 0x0d;
 const PIPE = 0x7c;
-const QUOTE = 0x22;
-const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const DETAIL = 'DETAIL';
 
 /** Per line layout: 0-based field index → index of its typed column, -1 for text. */
@@ -56,11 +61,9 @@ function typedAt(ll: LineLayout): Int16Array {
 }
 
 export class ContentScanner {
-  private tail: Buffer[] = [];
-  private tailBytes = 0;
-  private atStart = true;
+  private readonly tail = new LineTail();
+  private readonly records: RecordJoiner;
   private nextLine = 1;
-  private pending?: {text: string; lineNumber: number};
   private seenFirst = false;
   /** 'sae': an SAE header without batch id; v2 or v3 is decided by the first DETAIL line. */
   private decided: LayoutId | 'sae' | null = null;
@@ -69,7 +72,9 @@ export class ContentScanner {
   private firstDetail?: {line: number; width: number};
   private verifier?: SaeVerifier;
 
-  constructor(private readonly fileName: string) {}
+  constructor(private readonly fileName: string) {
+    this.records = new RecordJoiner(fileName);
+  }
 
   /** The layout the file is read with (null: unknown, or not decided when it failed). */
   get layoutId(): LayoutId | null {
@@ -84,45 +89,27 @@ export class ContentScanner {
   }
 
   push(chunk: Buffer): void {
-    let buf = chunk;
-    if (this.atStart) {
-      if (this.tailBytes + buf.length < BOM.length) {
-        this.keep(buf);
-        return;
-      }
-      buf = this.dropBom(this.withTail(buf));
-    }
+    const buf = this.tail.begin(chunk);
+    if (!buf) return;
     const lastLf = buf.lastIndexOf(LF);
     if (lastLf === -1) {
       this.keep(buf);
       return;
     }
     let from = 0;
-    if (this.tailBytes > 0) {
+    if (this.tail.length > 0) {
       // The line the tail began ends here: on its own, so the rest is not copied.
       from = buf.indexOf(LF) + 1;
-      const first = this.withTail(buf.subarray(0, from));
-      this.tail = [];
-      this.tailBytes = 0;
-      this.region(first);
+      this.region(this.tail.take(buf.subarray(0, from)));
     }
     if (from <= lastLf) this.region(buf.subarray(from, lastLf + 1));
     this.keep(buf.subarray(lastLf + 1));
   }
 
   end(): void {
-    let last = this.withTail(Buffer.alloc(0));
-    if (this.atStart) last = this.dropBom(last);
-    this.tail = [];
-    this.tailBytes = 0;
+    const last = this.tail.rest();
     if (last.length) this.region(last);
-    if (this.pending) {
-      throw this.error(
-        this.pending.lineNumber,
-        'a quoted field opened on this line is never closed (unbalanced quote)',
-        'FILE_QUOTE_INVALID'
-      );
-    }
+    this.records.finish();
     if (this.decided === 'sae' && !this.layout) {
       // No DETAIL line: not SAE (a Standard Request Extract has the same header).
       this.decided = null;
@@ -132,7 +119,10 @@ export class ContentScanner {
   }
 
   private region(region: Buffer): void {
-    if (!isUtf8(region)) this.throwInvalidUtf8(region);
+    if (!isUtf8(region)) {
+      const line = firstInvalidUtf8Line(region, this.nextLine);
+      throw this.error(line, NOT_UTF8, 'FILE_ENCODING_INVALID');
+    }
     const n = region.length;
     let quote = region.indexOf(QUOTE);
     let start = 0;
@@ -145,10 +135,11 @@ export class ContentScanner {
       if (end - start > MAX_LINE_BYTES) {
         throw this.error(this.nextLine, tooLong(), 'FILE_LINE_TOO_LONG');
       }
-      if (end > start || this.pending) {
+      const open = this.records.openLine !== undefined;
+      if (end > start || open) {
         if (quote !== -1 && quote < start) quote = region.indexOf(QUOTE, start);
         if (
-          this.pending ||
+          open ||
           !this.seenFirst ||
           (quote !== -1 && quote < end) ||
           !this.fastLine(region, start, end)
@@ -232,30 +223,12 @@ export class ContentScanner {
 
   /** One physical line as text (the parser's rules): a record, or part of one. */
   private slowLine(text: string, sep: string): void {
-    let lineNumber = this.nextLine;
-    if (this.pending) {
-      lineNumber = this.pending.lineNumber;
-      text = this.pending.text + text;
-      this.pending = undefined;
-    }
-    let values: string[] | typeof UNTERMINATED;
+    const record = this.records.line(text, sep, this.nextLine);
+    if (!record) return;
     try {
-      values = splitRecord(text);
+      this.record(record.values, record.lineNumber);
     } catch (err) {
-      if (!(err instanceof FieldsError)) throw err;
-      throw this.error(lineNumber, err.message, 'FILE_QUOTE_INVALID');
-    }
-    if (values === UNTERMINATED) {
-      if (text.length + sep.length > MAX_LINE_BYTES) {
-        throw this.error(lineNumber, tooLong(), 'FILE_LINE_TOO_LONG');
-      }
-      this.pending = {text: text + sep, lineNumber};
-      return;
-    }
-    try {
-      this.record(values, lineNumber);
-    } catch (err) {
-      throw withContext(err, {file: this.fileName, line: lineNumber});
+      throw withContext(err, {file: this.fileName, line: record.lineNumber});
     }
   }
 
@@ -343,44 +316,10 @@ export class ContentScanner {
   }
 
   private keep(bytes: Buffer): void {
-    if (bytes.length === 0) return;
-    this.tail.push(bytes);
-    this.tailBytes += bytes.length;
-    if (this.tailBytes > MAX_LINE_BYTES) {
-      throw this.error(
-        this.pending?.lineNumber ?? this.nextLine,
-        tooLong(),
-        'FILE_LINE_TOO_LONG'
-      );
+    if (!this.tail.keep(bytes)) {
+      const line = this.records.openLine ?? this.nextLine;
+      throw this.error(line, tooLong(), 'FILE_LINE_TOO_LONG');
     }
-  }
-
-  private withTail(bytes: Buffer): Buffer {
-    return this.tailBytes === 0
-      ? bytes
-      : Buffer.concat([...this.tail, bytes], this.tailBytes + bytes.length);
-  }
-
-  private dropBom(buf: Buffer): Buffer {
-    this.atStart = false;
-    this.tail = [];
-    this.tailBytes = 0;
-    return buf.subarray(0, BOM.length).equals(BOM)
-      ? buf.subarray(BOM.length)
-      : buf;
-  }
-
-  private throwInvalidUtf8(region: Buffer): never {
-    let line = this.nextLine;
-    let start = 0;
-    for (;;) {
-      let lf = region.indexOf(LF, start);
-      if (lf === -1) lf = region.length;
-      if (!isUtf8(region.subarray(start, lf))) break;
-      line++;
-      start = lf + 1;
-    }
-    throw this.error(line, NOT_UTF8, 'FILE_ENCODING_INVALID');
   }
 
   private error(line: number, message: string, code: ErrorCode) {
