@@ -1,7 +1,8 @@
 import {isUtf8} from 'buffer';
 
 import {ErrorCode, withContext} from '../errors';
-import {isDetail, plainDate, plainFigure} from './byte-checks';
+import {isDetail} from './byte-checks';
+import {DetailBytes} from './detail-bytes';
 import {fileError} from './file-error';
 import {
   checkFieldCount,
@@ -45,25 +46,11 @@ import {JOURNAL_AMOUNT, SaeTotals, SaeVerifier} from './verify';
 const PIPE = 0x7c;
 const DETAIL = 'DETAIL';
 
-/** Per line layout: 0-based field index → index of its typed column, -1 for text. */
-const TYPED_AT = new WeakMap<LineLayout, Int16Array>();
-
-function typedAt(ll: LineLayout): Int16Array {
-  let at = TYPED_AT.get(ll);
-  if (!at) {
-    at = new Int16Array(ll.fieldCount).fill(-1);
-    ll.indexes.forEach((field, k) => {
-      if (ll.converters[k] !== undefined) at![field] = k;
-    });
-    TYPED_AT.set(ll, at);
-  }
-  return at;
-}
-
 export class ContentScanner {
   private readonly tail = new LineTail();
   private readonly records: RecordJoiner;
   private nextLine = 1;
+  private readonly bytes = new DetailBytes();
   private seenFirst = false;
   /** 'sae': an SAE header without batch id; v2 or v3 is decided by the first DETAIL line. */
   private decided: LayoutId | 'sae' | null = null;
@@ -169,56 +156,12 @@ export class ContentScanner {
       const type = buf.toString('utf8', start, pipe);
       return this.layout!.lineLayout([type]) === undefined; // another record type: nothing to check
     }
-    const at = typedAt(ll);
-    this.at = at;
-    this.ll = ll;
-    this.amount = undefined;
-    this.bad = undefined;
-    let field = 1;
-    let from = pipe + 1;
-    for (let i = from; i < end; i++) {
-      if (buf[i] !== PIPE) continue;
-      if (i > from && (at[field] > -1 || field === JOURNAL_AMOUNT)) {
-        this.field(buf, field, from, i);
-      }
-      field++;
-      from = i + 1;
-    }
-    if (from <= end) {
-      // The last field (none when the line is just its record type).
-      if (end > from && (at[field] > -1 || field === JOURNAL_AMOUNT)) {
-        this.field(buf, field, from, end);
-      }
-      field++;
-    }
-    const width = at.length;
-    const {amount, bad} = this;
-    if (field !== width) this.widthError(ll, field, this.nextLine);
-    if (bad) throw bad;
-    this.verifier!.detail(amount, this.nextLine);
+    const d = this.bytes;
+    const width = d.scan(buf, pipe + 1, end, ll, this.fileName, this.nextLine);
+    if (width !== ll.fieldCount) this.widthError(ll, width, this.nextLine);
+    if (d.bad) throw d.bad;
+    this.verifier!.detail(d.amount, this.nextLine);
     return true;
-  }
-
-  // The DETAIL line fastLine is on: what its fields need (fields of the class, so `field` stays small and inlined).
-  private at: Int16Array = new Int16Array(0);
-  private ll?: LineLayout;
-  private amount?: string;
-  private bad?: Error; // a bad value; the width is reported first
-
-  /** A non-empty field of a fast-path DETAIL line: its typed check, the journal amount. */
-  private field(buf: Buffer, field: number, from: number, to: number): void {
-    if (field === JOURNAL_AMOUNT) this.amount = buf.toString('utf8', from, to);
-    const k = this.at[field];
-    if (k === -1 || this.bad) return;
-    const type = this.ll!.types[k];
-    if (
-      type === 'date'
-        ? plainDate(buf, from, to)
-        : plainFigure(type, buf, from, to)
-    ) {
-      return;
-    }
-    this.bad = this.value(this.ll!, k, buf.toString('utf8', from, to));
   }
 
   /** One physical line as text (the parser's rules): a record, or part of one. */
@@ -283,16 +226,6 @@ export class ContentScanner {
     this.layout = fileLayoutOf(layout);
     this.detail = this.layout.lineLayout([DETAIL]);
     if (layout === 'prae') this.detail = undefined; // PRAE lines take the exact path (rare)
-  }
-
-  /** A typed field of a fast-path line (one physical line: `nextLine`). */
-  private value(ll: LineLayout, k: number, raw: string): Error | undefined {
-    try {
-      typedValue(ll, k, raw);
-      return undefined;
-    } catch (err) {
-      return withContext(err, {file: this.fileName, line: this.nextLine});
-    }
   }
 
   private widthError(
