@@ -4,9 +4,9 @@
 // Run through `npm run gen:schema` (it builds first).
 const fs = require('fs');
 const path = require('path');
-const {fileRowsSchema} = require('../lib/src/streams/file-rows-schema');
-const {layoutRowsSchema} = require('../lib/src/streams/layout-rows-schema');
-const {filesSchema} = require('../lib/src/streams/files-schema');
+const {fileRowsSchema} = require('../lib/scripts/schemas/file-rows');
+const {layoutRowsSchema} = require('../lib/scripts/schemas/layout-rows');
+const {filesSchema} = require('../lib/scripts/schemas/files');
 
 const schemas = {
   extract_file_rows: fileRowsSchema(),

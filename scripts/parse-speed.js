@@ -26,8 +26,11 @@ const {parse} = require('csv-parse');
 const LIB =
   process.env.EXTRACT_FILE_LIB ||
   path.join(__dirname, '..', 'lib', 'src', 'extract-file');
-const {checkExtractFiles, readExtractRecords, readExtractRows} = require(LIB);
+const {checkExtractFiles, readExtractRecords} = require(LIB);
 const {parseLines} = require(path.join(LIB, 'parser'));
+// The object-building reference reader (test/helpers, compiled by tsconfig.build.json).
+const REFERENCE = path.join(__dirname, '..', 'lib', 'test', 'helpers', 'reference-rows');
+const {columnsFor, readExtractRows} = require(REFERENCE);
 
 const SAMPLES = path.join(__dirname, '..', '..', 'shared', 'samples', 'concur');
 
@@ -174,9 +177,9 @@ async function csvParse(file) {
   return {rows, out};
 }
 
-/** csv-parse feeding the same typed records (layouts.columnsFor): the same output as readExtractRecords. */
+/** csv-parse feeding the same typed records (the reference reader's columnsFor): the same output as readExtractRecords. */
 async function csvParseTyped(file) {
-  const {fileLayoutOf, columnsFor} = require(path.join(LIB, 'layouts'));
+  const {fileLayoutOf} = require(path.join(LIB, 'layouts'));
   let out = 0;
   let rows = 0;
   let layout;

@@ -13,6 +13,7 @@ import {Output, stdout} from './protocol/output';
 import {StreamStatuses} from './protocol/stream-status';
 import {ConcurExtractSource} from './source';
 import {parseInputState, StreamState} from './state';
+import {warnUnknownState} from './state-warnings';
 import {ConcurStream, StreamEvent} from './streams/base';
 import {SyncContext} from './streams/context';
 import {
@@ -73,6 +74,7 @@ export async function runRead(
     ctx = new SyncContext(client, config, logger, workDir.dir);
     // Credentials first: their failure is the sync's, not a stream's.
     await client.authenticate();
+    await warnUnknownState(input, source.streams(), ctx);
     await startJobsForSync(
       ctx,
       plan.map((p) => p.stream.name)

@@ -6,11 +6,8 @@
 import fs from 'fs';
 import path from 'path';
 
-import {
-  FIXED_ROW_FIELDS,
-  LAYOUT_TABLES,
-  schemaProperties,
-} from '../src/extract-file/layouts';
+import {schemaProperties} from '../scripts/schemas/columns';
+import {FIXED_ROW_FIELDS, LAYOUT_TABLES} from '../src/extract-file/layouts';
 import {ROOT} from './helpers/cli';
 
 const read = (file: string): string =>

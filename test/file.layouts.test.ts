@@ -1,11 +1,8 @@
+import {schemaProperties} from '../scripts/schemas/columns';
 import {DataError} from '../src/errors';
-import {FileRow} from '../src/extract-file';
-import {
-  FIXED_ROW_FIELDS,
-  LAYOUT_TABLES,
-  schemaProperties,
-} from '../src/extract-file/layouts';
+import {FIXED_ROW_FIELDS, LAYOUT_TABLES} from '../src/extract-file/layouts';
 import {failure, GOOD_FILES, rowsOf, saeDetail, sample} from './helpers/file';
+import {FileRow} from './helpers/reference-rows';
 
 const GOOD = 'cornell_extract_CES_SAE_v3_testGoodFile.txt';
 

@@ -1,15 +1,11 @@
 import type {AmountsAs} from '../src/config';
-import {
-  fileRecords,
-  fileRows,
-  LayoutId,
-  RecordBatch,
-} from '../src/extract-file';
+import {fileRecords, LayoutId, RecordBatch} from '../src/extract-file';
 import {fileLayoutRecords} from '../src/extract-file/layout-rows';
 import {SAE_V3} from '../src/extract-file/layouts/sae-v3.generated';
 import {ColumnType} from '../src/extract-file/layouts/types';
 import {parseLines} from '../src/extract-file/parser';
 import {chunks, failure, saeDetail} from './helpers/file';
+import {fileRows} from './helpers/reference-rows';
 
 /**
  * The byte writer (src/extract-file/plain-writer.ts) against the full path's

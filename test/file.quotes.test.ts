@@ -4,8 +4,8 @@ import {
   splitRecord,
   UNTERMINATED,
 } from '../src/extract-file/fields';
-import {parseText} from '../src/extract-file/parser';
 import {failure, parseAll, rowsOf, sample} from './helpers/file';
+import {parseText} from './helpers/reference-rows';
 
 function fieldsOf(name: string): string[][] {
   return parseText(sample(name).toString('utf8'), name).map((l) => l.values);

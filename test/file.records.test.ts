@@ -6,14 +6,13 @@ import {
   checkExtractFiles,
   ExtractRecord,
   fileRecords,
-  FileRow,
   readExtractRecords,
-  readExtractRows,
   RecordBatch,
 } from '../src/extract-file';
 import {JsonBytes} from '../src/extract-file/json-bytes';
 import {parseLines} from '../src/extract-file/parser';
 import {BAD_FILES, failure, GOOD_FILES, SAMPLES, tmpDir} from './helpers/file';
+import {FileRow, readExtractRows} from './helpers/reference-rows';
 
 const FIELDS = {
   definition_id: 'def$1',

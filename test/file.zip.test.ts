@@ -4,9 +4,9 @@ import {Readable} from 'stream';
 import * as yazl from 'yazl';
 
 import {DataError} from '../src/errors';
-import {readExtractRows} from '../src/extract-file';
 import {isZip, openExtractFiles} from '../src/extract-file/reader';
 import {failure, sample, tmpDir} from './helpers/file';
+import {readExtractRows} from './helpers/reference-rows';
 
 const MB = 1024 * 1024;
 let dir: string;

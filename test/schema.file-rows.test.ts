@@ -1,8 +1,8 @@
 import fs from 'fs';
 import path from 'path';
 
+import {fileRowsSchema} from '../scripts/schemas/file-rows';
 import {FIXED_ROW_FIELDS} from '../src/extract-file';
-import {fileRowsSchema} from '../src/streams/file-rows-schema';
 
 const FILE = path.join(
   __dirname,

@@ -1,10 +1,10 @@
 import fs from 'fs';
 import path from 'path';
 
+import {fileRowsSchema} from '../scripts/schemas/file-rows';
+import {filesSchema} from '../scripts/schemas/files';
+import {layoutRowsSchema} from '../scripts/schemas/layout-rows';
 import {schemaWithAmountsAs} from '../src/extract-file';
-import {fileRowsSchema} from '../src/streams/file-rows-schema';
-import {filesSchema} from '../src/streams/files-schema';
-import {layoutRowsSchema} from '../src/streams/layout-rows-schema';
 
 const committed = (name: string): any =>
   JSON.parse(

@@ -1,13 +1,13 @@
 import type {AmountsAs} from '../config';
 import {withContext} from '../errors';
-import {checkExtractFiles, CheckOptions, FileCheck} from './check';
+import {CheckOptions, FileCheck} from './check';
 import {decodeToUtf8, DEFAULT_FILE_ENCODING} from './encoding';
 import {JsonBytes} from './json-bytes';
-import {Columns, columnsInto, LayoutId, LineLayout} from './layouts';
+import {columnsInto, LayoutId, LineLayout} from './layouts';
 import {ByteSource, isRaw, materialize, ParsedLine, parseLines} from './parser';
 import {PlainWriter} from './plain-writer';
 import {openExtractFiles} from './reader';
-import {LineTyper, newRecord} from './typer';
+import {LineTyper} from './typer';
 
 /**
  * The extract-file layer for the file streams, in two passes over a
@@ -28,13 +28,8 @@ export type {CheckOptions, FileCheck, Verification} from './check';
 export {checkExtractFiles, checkFile} from './check';
 export type {FileEncoding} from './encoding';
 export {DEFAULT_FILE_ENCODING, FILE_ENCODINGS} from './encoding';
-export type {
-  Columns,
-  JsonSchemaProperty,
-  LayoutId,
-  LayoutTable,
-} from './layouts';
-export {FIXED_ROW_FIELDS, LAYOUT_TABLES, schemaProperties} from './layouts';
+export type {Columns, LayoutId, LayoutTable} from './layouts';
+export {FIXED_ROW_FIELDS, LAYOUT_TABLES} from './layouts';
 export {schemaWithAmountsAs} from './layouts/amounts';
 export type {OpenOptions} from './reader';
 
@@ -205,71 +200,4 @@ function writeEscaped(
     out.reserve(ll.jsonBudget);
     columnsInto(ll, values, out, false);
   }
-}
-
-/** A line with its typed columns apart (see readExtractRows). */
-export interface FileRow {
-  /** 1-based physical line number (where the record starts). */
-  line_number: number;
-  /** Field 1 of the line. */
-  record_type: string;
-  layout: LayoutId | null;
-  /** Every field, after CSV unquoting (lossless). */
-  values: string[];
-  /** Named, typed columns of a recognised layout; empty fields omitted; {} otherwise. */
-  columns: Columns;
-}
-
-export interface FileRows {
-  file: string;
-  rows: FileRow[];
-}
-
-/**
- * The same lines as objects, each line's columns apart: the plain reference
- * that test/file.records compares the byte writer of readExtractRecords with
- * (record for record, against JSON.stringify). Too slow to emit records with.
- * Checks the body first and throws the first failed file's error.
- */
-export async function* readExtractRows(
-  path: string,
-  opts: CheckOptions
-): AsyncGenerator<FileRows> {
-  const checks = await checkExtractFiles(path, opts);
-  const failed = checks.find((c) => c.error);
-  if (failed) throw failed.error;
-  for await (const {file, layout, text} of passedFiles(path, {
-    ...opts,
-    checks,
-  })) {
-    yield* fileRows(text, file, layout);
-  }
-}
-
-export async function* fileRows(
-  input: ByteSource,
-  file: string,
-  layout: LayoutId | null,
-  amountsAs: AmountsAs = 'number'
-): AsyncGenerator<FileRows> {
-  const typer = new LineTyper(file, layout, amountsAs);
-  let yielded = false;
-  for await (const batch of parseLines(input, file)) {
-    const rows: FileRow[] = new Array(batch.length);
-    for (let i = 0; i < batch.length; i++) {
-      const {lineNumber, values} = batch[i];
-      const columns = newRecord() as Columns;
-      const layout = typer.type(lineNumber, values, columns);
-      rows[i] = {
-        line_number: lineNumber,
-        record_type: values[0],
-        layout,
-        values,
-        columns,
-      };
-    }
-    yield {file, rows};
-    yielded = true;
-  }
-  if (!yielded) yield {file, rows: []};
 }

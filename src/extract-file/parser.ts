@@ -1,7 +1,18 @@
 import {isUtf8} from 'buffer';
 
-import {DataError, ErrorCode} from '../errors';
-import {FieldsError, splitRecord, UNTERMINATED} from './fields';
+import {splitRecord} from './fields';
+import {fileError} from './file-error';
+import {
+  CR,
+  firstInvalidUtf8Line,
+  LF,
+  LineTail,
+  MAX_LINE_BYTES,
+  NOT_UTF8,
+  QUOTE,
+  RecordJoiner,
+  tooLong,
+} from './lines';
 
 /**
  * Bytes of one extract file → its records, in batches.
@@ -17,14 +28,7 @@ import {FieldsError, splitRecord, UNTERMINATED} from './fields';
  *    line it starts on, and the lines it consumes produce no record of their own.
  */
 
-/**
- * The longest line (or multi-line record) accepted, in bytes. An SAE v3 DETAIL
- * line whose 400 fields are all at their documented maximum length is about
- * 13 KB (of ASCII); 1 MiB leaves room for multi-byte text and unknown layouts,
- * and bounds the memory a file without line breaks (or with a quote that is
- * never closed) can take.
- */
-export const MAX_LINE_BYTES = 1024 * 1024;
+export {MAX_LINE_BYTES} from './lines';
 
 /**
  * Records per yielded batch by default: large enough to make the per-batch
@@ -97,11 +101,6 @@ export function materialize({
 /** Any character but printable ASCII other than `"` and `\`. */
 const NOT_PLAIN = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
 
-const LF = 0x0a;
-const QUOTE = 0x22;
-const CR = 0x0d;
-const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
-
 /** Reads `input` (bytes, e.g. a file or ZIP entry stream) and yields its records in batches. */
 export function parseLines(
   input: ByteSource,
@@ -131,85 +130,60 @@ export async function* parseLines(
   yield* lines.end();
 }
 
-/** Parses one whole text (tests, small bodies). */
-export function parseText(text: string, fileName: string): ParsedLine[] {
-  const lines = new LineSplitter(fileName, BATCH_SIZE, false);
-  return [
-    ...lines.push(Buffer.from(text, 'utf8')),
-    ...lines.end(),
-  ].flat() as ParsedLine[];
-}
-
 /**
  * The core: chunks of bytes in, batches of records out. Batches are made
  * while the caller consumes them, so only one batch of a chunk is alive at a
  * time (what stays alive across V8's young-generation collections is most of
  * the cost at these rates).
  */
-class LineSplitter {
-  /** Bytes after the last line break seen, not yet a complete line. */
-  private tail: Buffer[] = [];
-  private tailBytes = 0;
-  private atStart = true;
+export class LineSplitter {
+  private readonly tail = new LineTail();
+  private readonly records: RecordJoiner;
   /** Physical number of the next line to start. */
   private nextLine = 1;
-  /** A record whose quoted field is still open, waiting for its next line. */
-  private pending?: {text: string; lineNumber: number};
   private batch: (ParsedLine | RawLine)[] = [];
 
   constructor(
     private readonly fileName: string,
     private readonly batchSize: number,
     private readonly raw: boolean
-  ) {}
+  ) {
+    this.records = new RecordJoiner(fileName);
+  }
 
   *push(chunk: Uint8Array): Generator<(ParsedLine | RawLine)[]> {
-    let buf = Buffer.isBuffer(chunk)
-      ? chunk
-      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    if (this.atStart) {
-      buf = this.dropBom(buf);
-      if (buf.length === 0) return;
-    }
+    const buf = this.tail.begin(
+      Buffer.isBuffer(chunk)
+        ? chunk
+        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+    );
+    if (!buf || buf.length === 0) return;
     const lastLf = buf.lastIndexOf(LF);
     if (lastLf === -1) {
       this.keep(buf);
       return;
     }
-    const region = this.withTail(buf.subarray(0, lastLf + 1));
-    this.tail = [];
-    this.tailBytes = 0;
-    yield* this.splitRegion(region);
+    yield* this.splitRegion(this.tail.take(buf.subarray(0, lastLf + 1)));
     this.keep(buf.subarray(lastLf + 1));
   }
 
   *end(): Generator<(ParsedLine | RawLine)[]> {
-    if (this.atStart && this.tailBytes > 0) {
-      // Fewer than 3 bytes in the whole file: the BOM check never ran.
-      const all = this.dropBomNow(Buffer.concat(this.tail));
-      this.tail = all.length ? [all] : [];
-      this.tailBytes = all.length;
-    }
-    if (this.tailBytes > 0) {
-      const last = Buffer.concat(this.tail, this.tailBytes);
-      this.tail = [];
-      this.tailBytes = 0;
-      yield* this.splitRegion(last);
-    }
-    if (this.pending) {
-      throw this.error(
-        this.pending.lineNumber,
-        'a quoted field opened on this line is never closed (unbalanced quote)',
-        'FILE_QUOTE_INVALID'
-      );
-    }
+    const last = this.tail.rest();
+    if (last.length > 0) yield* this.splitRegion(last);
+    this.records.finish();
     if (this.batch.length) yield this.batch;
     this.batch = [];
   }
 
   /** Splits a run of lines (each ends with LF, except perhaps the file's last one). */
   private *splitRegion(region: Buffer): Generator<(ParsedLine | RawLine)[]> {
-    if (!isUtf8(region)) this.throwInvalidUtf8(region, this.nextLine);
+    if (!isUtf8(region)) {
+      throw this.error(
+        firstInvalidUtf8Line(region, this.nextLine),
+        NOT_UTF8,
+        'FILE_ENCODING_INVALID'
+      );
+    }
     const n = region.length;
     let start = 0;
     // Raw mode: the first `"` at or after `start` (n: none), searched once per quote, not per line.
@@ -227,14 +201,18 @@ class LineSplitter {
         quote = region.indexOf(QUOTE, start);
         if (quote === -1) quote = n;
       }
+      const open = this.records.openLine !== undefined;
       let added = false;
-      if (this.raw && quote >= end && end > start && !this.pending) {
+      if (this.raw && quote >= end && end > start && !open) {
         this.batch.push({lineNumber: this.nextLine, bytes: region, start, end});
         added = true;
-      } else if (end > start || this.pending) {
+      } else if (end > start || open) {
         const text = region.toString('utf8', start, end);
         const sep = lf < n ? (hasCr ? '\r\n' : '\n') : hasCr ? '\r' : '';
-        this.addLine(text, sep);
+        const record = this.records.line(text, sep, this.nextLine);
+        if (record) {
+          this.batch.push({...record, plain: !NOT_PLAIN.test(record.text)});
+        }
         added = true;
       }
       if (added && this.batch.length >= this.batchSize) {
@@ -247,95 +225,19 @@ class LineSplitter {
     }
   }
 
-  /** One physical line (without its line break `sep`) → a record, or part of one. */
-  private addLine(text: string, sep: string): void {
-    let lineNumber = this.nextLine;
-    if (this.pending) {
-      lineNumber = this.pending.lineNumber;
-      text = this.pending.text + text;
-      this.pending = undefined;
-    }
-    let values: string[] | typeof UNTERMINATED;
-    try {
-      values = splitRecord(text);
-    } catch (err) {
-      if (err instanceof FieldsError)
-        throw this.error(lineNumber, err.message, 'FILE_QUOTE_INVALID');
-      throw err;
-    }
-    if (values === UNTERMINATED) {
-      if (text.length + sep.length > MAX_LINE_BYTES) {
-        throw this.error(lineNumber, tooLong(), 'FILE_LINE_TOO_LONG');
-      }
-      this.pending = {text: text + sep, lineNumber};
-      return;
-    }
-    this.batch.push({lineNumber, values, plain: !NOT_PLAIN.test(text), text});
-  }
-
   /** Keeps the bytes after the last line break until the rest of their line arrives. */
   private keep(bytes: Buffer): void {
-    if (bytes.length === 0) return;
-    this.tail.push(bytes);
-    this.tailBytes += bytes.length;
-    if (this.tailBytes > MAX_LINE_BYTES) {
-      throw this.error(
-        this.pending?.lineNumber ?? this.nextLine,
-        tooLong(),
-        'FILE_LINE_TOO_LONG'
-      );
+    if (!this.tail.keep(bytes)) {
+      const line = this.records.openLine ?? this.nextLine;
+      throw this.error(line, tooLong(), 'FILE_LINE_TOO_LONG');
     }
   }
 
-  private withTail(bytes: Buffer): Buffer {
-    return this.tailBytes === 0
-      ? bytes
-      : Buffer.concat([...this.tail, bytes], this.tailBytes + bytes.length);
+  private error(
+    line: number,
+    message: string,
+    code: 'FILE_ENCODING_INVALID' | 'FILE_LINE_TOO_LONG'
+  ) {
+    return fileError(message, code, {file: this.fileName, line});
   }
-
-  /** Waits for 3 bytes before deciding about the BOM (chunks may be tiny). */
-  private dropBom(buf: Buffer): Buffer {
-    if (this.tailBytes + buf.length < BOM.length) {
-      this.keep(buf);
-      return Buffer.alloc(0);
-    }
-    const head = this.withTail(buf);
-    this.tail = [];
-    this.tailBytes = 0;
-    return this.dropBomNow(head);
-  }
-
-  private dropBomNow(buf: Buffer): Buffer {
-    this.atStart = false;
-    return buf.subarray(0, BOM.length).equals(BOM)
-      ? buf.subarray(BOM.length)
-      : buf;
-  }
-
-  /** Finds the first line that is not valid UTF-8 (error path only). */
-  private throwInvalidUtf8(region: Buffer, firstLine: number): never {
-    let line = firstLine;
-    let start = 0;
-    for (;;) {
-      let lf = region.indexOf(LF, start);
-      if (lf === -1) lf = region.length;
-      if (!isUtf8(region.subarray(start, lf))) break;
-      line++;
-      start = lf + 1;
-    }
-    throw this.error(line, NOT_UTF8, 'FILE_ENCODING_INVALID');
-  }
-
-  private error(line: number, message: string, code: ErrorCode): DataError {
-    return new DataError(message, {code, context: {file: this.fileName, line}});
-  }
-}
-
-/** The message for bytes that are not UTF-8 (file_encoding utf-8, the default). */
-export const NOT_UTF8 =
-  "the text is not valid UTF-8; if this tenant's extract files are in a legacy encoding, " +
-  'set the file_encoding option (windows-1252 or iso-8859-1)';
-
-export function tooLong(): string {
-  return `line longer than ${MAX_LINE_BYTES} bytes (no line break, or a quote that is never closed?)`;
 }

@@ -1,8 +1,8 @@
 import {isUtf8} from 'buffer';
 
 import {ErrorCode, withContext} from '../errors';
-import {isDetail, plainDate, plainFigure} from './byte-checks';
-import {FieldsError, splitRecord, UNTERMINATED} from './fields';
+import {isDetail} from './byte-checks';
+import {DetailBytes} from './detail-bytes';
 import {fileError} from './file-error';
 import {
   checkFieldCount,
@@ -14,7 +14,17 @@ import {
   saeLayoutOfWidth,
   typedValue,
 } from './layouts';
-import {MAX_LINE_BYTES, NOT_UTF8, tooLong} from './parser';
+import {
+  CR,
+  firstInvalidUtf8Line,
+  LF,
+  LineTail,
+  MAX_LINE_BYTES,
+  NOT_UTF8,
+  QUOTE,
+  RecordJoiner,
+  tooLong,
+} from './lines';
 import {JOURNAL_AMOUNT, SaeTotals, SaeVerifier} from './verify';
 
 /**
@@ -33,34 +43,14 @@ import {JOURNAL_AMOUNT, SaeTotals, SaeVerifier} from './verify';
  * quoted records) mirror parser.ts; test/file.check.test.ts compares the two.
  */
 
-const LF = 0x0a;
-const CR = 0x0d;
 const PIPE = 0x7c;
-const QUOTE = 0x22;
-const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const DETAIL = 'DETAIL';
 
-/** Per line layout: 0-based field index → index of its typed column, -1 for text. */
-const TYPED_AT = new WeakMap<LineLayout, Int16Array>();
-
-function typedAt(ll: LineLayout): Int16Array {
-  let at = TYPED_AT.get(ll);
-  if (!at) {
-    at = new Int16Array(ll.fieldCount).fill(-1);
-    ll.indexes.forEach((field, k) => {
-      if (ll.converters[k] !== undefined) at![field] = k;
-    });
-    TYPED_AT.set(ll, at);
-  }
-  return at;
-}
-
 export class ContentScanner {
-  private tail: Buffer[] = [];
-  private tailBytes = 0;
-  private atStart = true;
+  private readonly tail = new LineTail();
+  private readonly records: RecordJoiner;
   private nextLine = 1;
-  private pending?: {text: string; lineNumber: number};
+  private readonly bytes = new DetailBytes();
   private seenFirst = false;
   /** 'sae': an SAE header without batch id; v2 or v3 is decided by the first DETAIL line. */
   private decided: LayoutId | 'sae' | null = null;
@@ -69,7 +59,9 @@ export class ContentScanner {
   private firstDetail?: {line: number; width: number};
   private verifier?: SaeVerifier;
 
-  constructor(private readonly fileName: string) {}
+  constructor(private readonly fileName: string) {
+    this.records = new RecordJoiner(fileName);
+  }
 
   /** The layout the file is read with (null: unknown, or not decided when it failed). */
   get layoutId(): LayoutId | null {
@@ -84,45 +76,27 @@ export class ContentScanner {
   }
 
   push(chunk: Buffer): void {
-    let buf = chunk;
-    if (this.atStart) {
-      if (this.tailBytes + buf.length < BOM.length) {
-        this.keep(buf);
-        return;
-      }
-      buf = this.dropBom(this.withTail(buf));
-    }
+    const buf = this.tail.begin(chunk);
+    if (!buf) return;
     const lastLf = buf.lastIndexOf(LF);
     if (lastLf === -1) {
       this.keep(buf);
       return;
     }
     let from = 0;
-    if (this.tailBytes > 0) {
+    if (this.tail.length > 0) {
       // The line the tail began ends here: on its own, so the rest is not copied.
       from = buf.indexOf(LF) + 1;
-      const first = this.withTail(buf.subarray(0, from));
-      this.tail = [];
-      this.tailBytes = 0;
-      this.region(first);
+      this.region(this.tail.take(buf.subarray(0, from)));
     }
     if (from <= lastLf) this.region(buf.subarray(from, lastLf + 1));
     this.keep(buf.subarray(lastLf + 1));
   }
 
   end(): void {
-    let last = this.withTail(Buffer.alloc(0));
-    if (this.atStart) last = this.dropBom(last);
-    this.tail = [];
-    this.tailBytes = 0;
+    const last = this.tail.rest();
     if (last.length) this.region(last);
-    if (this.pending) {
-      throw this.error(
-        this.pending.lineNumber,
-        'a quoted field opened on this line is never closed (unbalanced quote)',
-        'FILE_QUOTE_INVALID'
-      );
-    }
+    this.records.finish();
     if (this.decided === 'sae' && !this.layout) {
       // No DETAIL line: not SAE (a Standard Request Extract has the same header).
       this.decided = null;
@@ -132,7 +106,10 @@ export class ContentScanner {
   }
 
   private region(region: Buffer): void {
-    if (!isUtf8(region)) this.throwInvalidUtf8(region);
+    if (!isUtf8(region)) {
+      const line = firstInvalidUtf8Line(region, this.nextLine);
+      throw this.error(line, NOT_UTF8, 'FILE_ENCODING_INVALID');
+    }
     const n = region.length;
     let quote = region.indexOf(QUOTE);
     let start = 0;
@@ -145,10 +122,11 @@ export class ContentScanner {
       if (end - start > MAX_LINE_BYTES) {
         throw this.error(this.nextLine, tooLong(), 'FILE_LINE_TOO_LONG');
       }
-      if (end > start || this.pending) {
+      const open = this.records.openLine !== undefined;
+      if (end > start || open) {
         if (quote !== -1 && quote < start) quote = region.indexOf(QUOTE, start);
         if (
-          this.pending ||
+          open ||
           !this.seenFirst ||
           (quote !== -1 && quote < end) ||
           !this.fastLine(region, start, end)
@@ -178,84 +156,22 @@ export class ContentScanner {
       const type = buf.toString('utf8', start, pipe);
       return this.layout!.lineLayout([type]) === undefined; // another record type: nothing to check
     }
-    const at = typedAt(ll);
-    this.at = at;
-    this.ll = ll;
-    this.amount = undefined;
-    this.bad = undefined;
-    let field = 1;
-    let from = pipe + 1;
-    for (let i = from; i < end; i++) {
-      if (buf[i] !== PIPE) continue;
-      if (i > from && (at[field] > -1 || field === JOURNAL_AMOUNT)) {
-        this.field(buf, field, from, i);
-      }
-      field++;
-      from = i + 1;
-    }
-    if (from <= end) {
-      // The last field (none when the line is just its record type).
-      if (end > from && (at[field] > -1 || field === JOURNAL_AMOUNT)) {
-        this.field(buf, field, from, end);
-      }
-      field++;
-    }
-    const width = at.length;
-    const {amount, bad} = this;
-    if (field !== width) this.widthError(ll, field, this.nextLine);
-    if (bad) throw bad;
-    this.verifier!.detail(amount, this.nextLine);
+    const d = this.bytes;
+    const width = d.scan(buf, pipe + 1, end, ll, this.fileName, this.nextLine);
+    if (width !== ll.fieldCount) this.widthError(ll, width, this.nextLine);
+    if (d.bad) throw d.bad;
+    this.verifier!.detail(d.amount, this.nextLine);
     return true;
-  }
-
-  // The DETAIL line fastLine is on: what its fields need (fields of the class, so `field` stays small and inlined).
-  private at: Int16Array = new Int16Array(0);
-  private ll?: LineLayout;
-  private amount?: string;
-  private bad?: Error; // a bad value; the width is reported first
-
-  /** A non-empty field of a fast-path DETAIL line: its typed check, the journal amount. */
-  private field(buf: Buffer, field: number, from: number, to: number): void {
-    if (field === JOURNAL_AMOUNT) this.amount = buf.toString('utf8', from, to);
-    const k = this.at[field];
-    if (k === -1 || this.bad) return;
-    const type = this.ll!.types[k];
-    if (
-      type === 'date'
-        ? plainDate(buf, from, to)
-        : plainFigure(type, buf, from, to)
-    ) {
-      return;
-    }
-    this.bad = this.value(this.ll!, k, buf.toString('utf8', from, to));
   }
 
   /** One physical line as text (the parser's rules): a record, or part of one. */
   private slowLine(text: string, sep: string): void {
-    let lineNumber = this.nextLine;
-    if (this.pending) {
-      lineNumber = this.pending.lineNumber;
-      text = this.pending.text + text;
-      this.pending = undefined;
-    }
-    let values: string[] | typeof UNTERMINATED;
+    const record = this.records.line(text, sep, this.nextLine);
+    if (!record) return;
     try {
-      values = splitRecord(text);
+      this.record(record.values, record.lineNumber);
     } catch (err) {
-      if (!(err instanceof FieldsError)) throw err;
-      throw this.error(lineNumber, err.message, 'FILE_QUOTE_INVALID');
-    }
-    if (values === UNTERMINATED) {
-      if (text.length + sep.length > MAX_LINE_BYTES) {
-        throw this.error(lineNumber, tooLong(), 'FILE_LINE_TOO_LONG');
-      }
-      this.pending = {text: text + sep, lineNumber};
-      return;
-    }
-    try {
-      this.record(values, lineNumber);
-    } catch (err) {
-      throw withContext(err, {file: this.fileName, line: lineNumber});
+      throw withContext(err, {file: this.fileName, line: record.lineNumber});
     }
   }
 
@@ -312,16 +228,6 @@ export class ContentScanner {
     if (layout === 'prae') this.detail = undefined; // PRAE lines take the exact path (rare)
   }
 
-  /** A typed field of a fast-path line (one physical line: `nextLine`). */
-  private value(ll: LineLayout, k: number, raw: string): Error | undefined {
-    try {
-      typedValue(ll, k, raw);
-      return undefined;
-    } catch (err) {
-      return withContext(err, {file: this.fileName, line: this.nextLine});
-    }
-  }
-
   private widthError(
     ll: LineLayout,
     width: number,
@@ -343,44 +249,10 @@ export class ContentScanner {
   }
 
   private keep(bytes: Buffer): void {
-    if (bytes.length === 0) return;
-    this.tail.push(bytes);
-    this.tailBytes += bytes.length;
-    if (this.tailBytes > MAX_LINE_BYTES) {
-      throw this.error(
-        this.pending?.lineNumber ?? this.nextLine,
-        tooLong(),
-        'FILE_LINE_TOO_LONG'
-      );
+    if (!this.tail.keep(bytes)) {
+      const line = this.records.openLine ?? this.nextLine;
+      throw this.error(line, tooLong(), 'FILE_LINE_TOO_LONG');
     }
-  }
-
-  private withTail(bytes: Buffer): Buffer {
-    return this.tailBytes === 0
-      ? bytes
-      : Buffer.concat([...this.tail, bytes], this.tailBytes + bytes.length);
-  }
-
-  private dropBom(buf: Buffer): Buffer {
-    this.atStart = false;
-    this.tail = [];
-    this.tailBytes = 0;
-    return buf.subarray(0, BOM.length).equals(BOM)
-      ? buf.subarray(BOM.length)
-      : buf;
-  }
-
-  private throwInvalidUtf8(region: Buffer): never {
-    let line = this.nextLine;
-    let start = 0;
-    for (;;) {
-      let lf = region.indexOf(LF, start);
-      if (lf === -1) lf = region.length;
-      if (!isUtf8(region.subarray(start, lf))) break;
-      line++;
-      start = lf + 1;
-    }
-    throw this.error(line, NOT_UTF8, 'FILE_ENCODING_INVALID');
   }
 
   private error(line: number, message: string, code: ErrorCode) {

@@ -2,8 +2,6 @@ import type {AmountsAs} from '../config';
 import {withContext} from '../errors';
 import {
   checkFieldCount,
-  Columns,
-  columnsFor,
   FileLayout,
   fileLayoutOf,
   LayoutId,
@@ -52,28 +50,4 @@ export class LineTyper {
     if (!ll) return null;
     return ll.role === 'header' ? undefined : withAmountsAs(ll, this.amountsAs);
   }
-
-  /** Writes the line's columns into `into`; returns the line's layout. */
-  type(lineNumber: number, values: string[], into: Columns): LayoutId | null {
-    const ll = this.line(lineNumber, values);
-    if (!ll) return null;
-    try {
-      columnsFor(ll, values, into);
-    } catch (err) {
-      throw withContext(err, {file: this.file, line: lineNumber});
-    }
-    return ll.layout;
-  }
-}
-
-/**
- * A plain object (normal prototype) in V8's dictionary mode. Records get 100+
- * keys from a sparse set of 400: adding them to an ordinary object walks a new
- * hidden-class chain for almost every line, which costs more than parsing the
- * line. Measured per SAE line, building + JSON.stringify: ~30 µs like this,
- * ~55 µs with an ordinary object, ~350 µs when the columns are spread into an
- * object literal (`{...fixed, ...columns}`).
- */
-export function newRecord(): Record<string, unknown> {
-  return Object.setPrototypeOf(Object.create(null), Object.prototype);
 }

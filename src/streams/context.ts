@@ -12,6 +12,7 @@ import {Logger} from '../protocol/logger';
 
 /** What every stream may use during one sync. */
 export class SyncContext {
+  private listed?: Promise<Definition[]>;
   private selected?: Promise<Definition[]>;
   /** Failures that did not stop the sync, each with the stream it belongs to (none: the sync's). */
   readonly failures: {error: ConnectorError; stream?: string}[] = [];
@@ -24,13 +25,17 @@ export class SyncContext {
     readonly workDir: string
   ) {}
 
-  /** The definitions the user selected, listed once per sync. */
+  /** Every definition Concur lists, listed once per sync. */
+  allDefinitions(): Promise<Definition[]> {
+    this.listed ??= this.client.listDefinitions();
+    return this.listed;
+  }
+
+  /** The definitions the user selected. */
   definitions(): Promise<Definition[]> {
-    if (!this.selected) {
-      this.selected = this.client
-        .listDefinitions()
-        .then((all) => selectDefinitions(all, this.config.definitions));
-    }
+    this.selected ??= this.allDefinitions().then((all) =>
+      selectDefinitions(all, this.config.definitions)
+    );
     return this.selected;
   }
 

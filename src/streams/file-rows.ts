@@ -1,36 +1,51 @@
 import {withContext} from '../errors';
-import {readExtractRecords, RecordOptions} from '../extract-file';
+import {readExtractRecords, RecordBatch, RecordOptions} from '../extract-file';
 import {Output} from '../protocol/output';
 import {SyncContext} from './context';
 import {FileStream, JobBody, JobRecords} from './file-group';
 
-/**
- * extract_file_rows: every line of every file, lossless (`values`), typed
- * where the layout is known. Jobs, cursors and the one download per job:
- * file-group.ts.
- */
-export class ExtractFileRows extends FileStream {
-  get name(): string {
-    return 'extract_file_rows';
-  }
+/** A stream of one record per line of a job's files: extract_file_rows, sae_rows, prae_rows. */
+export abstract class RowStream extends FileStream {
   get primaryKey(): string[][] {
     return [['job_id'], ['file_name'], ['line_number']];
   }
+
+  /** The stream's record batches of a downloaded body, written with `opts`. */
+  protected abstract batches(
+    path: string,
+    opts: RecordOptions
+  ): AsyncGenerator<RecordBatch>;
 
   async *jobRecords(
     ctx: SyncContext,
     body: JobBody
   ): AsyncGenerator<JobRecords> {
     try {
-      for await (const {count, bytes} of readExtractRecords(
-        body.path,
-        recordOptions(ctx, body, this.name)
-      )) {
+      const opts = recordOptions(ctx, body, this.name);
+      for await (const {count, bytes} of this.batches(body.path, opts)) {
         if (count) yield {raw: bytes, count};
       }
     } catch (err) {
       throw withContext(err, {job: body.job.id});
     }
+  }
+}
+
+/**
+ * extract_file_rows: every line of every file, lossless (`values`), typed
+ * where the layout is known. Jobs, cursors and the one download per job:
+ * file-group.ts.
+ */
+export class ExtractFileRows extends RowStream {
+  get name(): string {
+    return 'extract_file_rows';
+  }
+
+  protected batches(
+    path: string,
+    opts: RecordOptions
+  ): AsyncGenerator<RecordBatch> {
+    return readExtractRecords(path, opts);
   }
 }
 

@@ -4,8 +4,9 @@ import os from 'os';
 import path from 'path';
 
 import {ConnectorError} from '../../src/errors';
-import {checkFile, FileRow, fileRows} from '../../src/extract-file';
+import {checkFile} from '../../src/extract-file';
 import {ParsedLine, parseLines} from '../../src/extract-file/parser';
+import {FileRow, fileRows} from './reference-rows';
 
 /** The Cornell SAE v3 files and the derived layout CSVs (shared with the simulator). */
 export const SAMPLES = path.join(__dirname, '../../../shared/samples/concur');

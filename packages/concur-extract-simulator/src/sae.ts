@@ -17,20 +17,21 @@ import {
 } from './extract-text';
 import * as D from './fake-data';
 import {makeRng, pick, randHex, randInt, Rng} from './rng';
+import {
+  baseRow,
+  Employee,
+  money,
+  newEmployee,
+  Row,
+  SAE_FIELDS,
+  set,
+  setCardTransaction,
+  setCashAdvance,
+  setJournal,
+} from './sae-row';
 import {SaeSpec} from './scenario';
 
-export const SAE_FIELDS = 400;
-
-interface Employee {
-  id: string;
-  last: string;
-  first: string;
-  middle: string;
-  country: D.Country;
-  dept: string;
-  email: string;
-  city: string;
-}
+export {SAE_FIELDS} from './sae-row';
 
 interface ResolvedSae extends GeneratorBasics {
   fields: 400 | 256;
@@ -75,19 +76,6 @@ export const saeHeader =
         ? `EXTRACT|${batchDate}|${count}|${formatAmount(total)}`
         : `EXTRACT|${batchDate}|${count}|${formatAmount(total)}|${batchId}`;
 
-/** A row under construction: index = column number - 1. */
-type Row = string[];
-
-function newRow(): Row {
-  return new Array<string>(SAE_FIELDS).fill('');
-}
-
-function set(row: Row, col: number, value: string | number): void {
-  row[col - 1] = String(value);
-}
-
-const money = (units: number) => formatAmount(units);
-
 /** Endless, deterministic source of SAE DETAIL lines. */
 export class SaeSource implements LineSource {
   private readonly rng: Rng;
@@ -105,7 +93,9 @@ export class SaeSource implements LineSource {
     this.entryId = randInt(this.rng, 1000, 90000);
     this.journalKey = randInt(this.rng, 1000, 90000);
     this.caKey = randInt(this.rng, 10, 500);
-    this.employees = Array.from({length: 40}, () => this.employee());
+    this.employees = Array.from({length: 40}, () =>
+      newEmployee(this.rng, this.o.utf8)
+    );
   }
 
   next(): DetailLine {
@@ -121,81 +111,9 @@ export class SaeSource implements LineSource {
     return {line: row.slice(0, width).join('|'), amount};
   }
 
-  private employee(): Employee {
-    const r = this.rng;
-    const u = this.o.utf8 && r() < 0.5;
-    const last = pick(r, u ? D.LAST_NAMES_UTF8 : D.LAST_NAMES);
-    const first = pick(r, u ? D.FIRST_NAMES_UTF8 : D.FIRST_NAMES);
-    const id = String(randInt(r, 1000000, 9999999));
-    return {
-      id,
-      last,
-      first,
-      middle: r() < 0.6 ? String.fromCharCode(65 + randInt(r, 0, 25)) : '',
-      country: pick(r, D.COUNTRIES),
-      dept: pick(r, D.DEPARTMENTS),
-      email: `emp${id}@example.com`,
-      city: pick(r, this.o.utf8 && r() < 0.5 ? D.CITIES_UTF8 : D.CITIES),
-    };
-  }
-
-  private base(e: Employee): Row {
-    const row = newRow();
-    set(row, 1, 'DETAIL');
-    set(row, 2, this.o.batchId);
-    set(row, 3, this.o.batchDate);
-    set(row, 5, e.id);
-    set(row, 6, e.last);
-    set(row, 7, e.first);
-    set(row, 8, e.middle);
-    set(row, 9, e.country.code);
-    set(row, 10, 'ACME');
-    set(row, 11, e.dept);
-    set(row, 12, `CC${e.id.slice(0, 4)}`);
-    set(row, 264, e.email);
-    set(row, 265, e.email);
-    set(row, 266, 'Employee');
-    return row;
-  }
-
-  private journal(
-    row: Row,
-    account: string,
-    credit: boolean,
-    units: number,
-    payerFirst = true
-  ) {
-    set(row, 163, payerFirst ? D.PAYER : D.PAYEE);
-    set(row, 164, D.PSEUDO_CODE);
-    set(row, 165, payerFirst ? D.PAYEE : D.PAYER);
-    set(row, 166, D.PSEUDO_CODE);
-    set(row, 167, account);
-    set(row, 168, credit ? 'CR' : 'DR');
-    set(row, 169, formatAmount(units, true));
-    set(row, 170, this.journalKey++);
-    set(row, 211, formatAmount(units, true));
-  }
-
-  private cashAdvanceFields(
-    row: Row,
-    e: Employee,
-    amount: number,
-    key: number,
-    type: string
-  ) {
-    const date = D.addDays(this.o.batchDate, -randInt(this.rng, 5, 20));
-    set(row, 177, money(amount));
-    set(row, 178, e.country.currency);
-    set(row, 179, e.country.numeric);
-    set(row, 180, '1.0000');
-    set(row, 181, e.country.currency);
-    set(row, 182, e.country.numeric);
-    set(row, 183, date);
-    set(row, 184, 'Cash');
-    set(row, 185, type);
-    set(row, 186, date);
-    set(row, 187, key);
-    set(row, 259, `Travel Advance - ${e.country.currency}`);
+  /** A cash advance's date: 5–20 days before the batch. */
+  private advanceDate(): string {
+    return D.addDays(this.o.batchDate, -randInt(this.rng, 5, 20));
   }
 
   /** Generate one expense report (and maybe a cash advance) into the queue. */
@@ -215,9 +133,9 @@ export class SaeSource implements LineSource {
     if (withCa) {
       caKey = this.caKey++;
       caLeft = randInt(r, 100, 1000) * AMOUNT_SCALE;
-      const row = this.base(e);
-      this.journal(row, '1400', false, caLeft);
-      this.cashAdvanceFields(row, e, caLeft, caKey, '1');
+      const row = baseRow(e, this.o.batchId, this.o.batchDate);
+      setJournal(row, '1400', false, caLeft, this.journalKey++);
+      setCashAdvance(row, e, caLeft, caKey, '1', this.advanceDate());
       this.queue.push({row, amount: caLeft});
     }
     const entries = randInt(r, 1, 5);
@@ -235,7 +153,7 @@ export class SaeSource implements LineSource {
       posted += postedUnits;
       const payRoll = r();
       const payment = payRoll < 0.7 ? 'CASH' : payRoll < 0.9 ? 'COPD' : 'CBCP';
-      const row = this.base(e);
+      const row = baseRow(e, this.o.batchId, this.o.batchDate);
       set(row, 61, this.entryId++);
       set(row, 62, t.name === 'Hotel' && r() < 0.3 ? 'CHD' : 'REG');
       set(row, 63, t.name);
@@ -277,25 +195,25 @@ export class SaeSource implements LineSource {
       set(row, 334, city);
       set(row, 335, 'N');
       if (this.o.companyCards && payment !== 'CASH') {
-        this.cardTransaction(row, e, postedUnits, String(row[63]));
+        setCardTransaction(row, e, postedUnits, String(row[63]), this.entryId);
       }
       if (payment === 'COPD') {
-        this.journal(row, t.account, false, postedUnits);
+        setJournal(row, t.account, false, postedUnits, this.journalKey++);
         set(row, 165, 'Company Paid');
         set(row, 166, 'Company Paid');
       } else if (payment === 'CBCP') {
         // personal charge on a company-billed card: the employee owes the company
-        this.journal(row, '1410', false, postedUnits, false);
+        setJournal(row, '1410', false, postedUnits, this.journalKey++, false);
       } else {
-        this.journal(row, t.account, false, postedUnits);
+        setJournal(row, t.account, false, postedUnits, this.journalKey++);
       }
       rows.push({row, amount: postedUnits});
       if (withCa && payment === 'CASH' && caLeft > 0) {
         const applied = Math.min(caLeft, postedUnits);
         caLeft -= applied;
         const cr = row.slice();
-        this.journal(cr, '1400', true, -applied, false);
-        this.cashAdvanceFields(cr, e, applied, caKey, '2');
+        setJournal(cr, '1400', true, -applied, this.journalKey++, false);
+        setCashAdvance(cr, e, applied, caKey, '2', this.advanceDate());
         rows.push({row: cr, amount: -applied});
       }
     }
@@ -319,25 +237,6 @@ export class SaeSource implements LineSource {
       set(row, 325, D.addDays(start, 3));
     }
     this.queue.push(...rows);
-  }
-
-  /** Company card columns 130–142, the card number masked as Concur writes it (no RNG: seeds stay stable). */
-  private cardTransaction(
-    row: Row,
-    e: Employee,
-    units: number,
-    date: string
-  ): void {
-    const last4 = String(this.entryId % 10000).padStart(4, '0');
-    set(row, 130, `XXXXXXXXXXXX${last4}`);
-    set(row, 131, 'Corporate Card');
-    set(row, 134, this.entryId);
-    set(row, 135, 'CHG');
-    set(row, 137, money(units));
-    set(row, 139, e.country.currency);
-    set(row, 140, money(units));
-    set(row, 141, e.country.currency);
-    set(row, 142, date);
   }
 
   private description(type: string, city: string): string {

@@ -1,18 +1,16 @@
 /** HTTP routing of the simulator: token endpoint, Extract API, and `/__sim/*` test controls. */
-import {randomUUID} from 'crypto';
-import {IncomingMessage, OutgoingHttpHeaders, ServerResponse} from 'http';
+import {IncomingMessage, ServerResponse} from 'http';
 
-import {AuthServer} from './auth';
-import {FaultInjector} from './faults';
+import {Answers, API_BASE, SimulatorState, TOKEN_PATH} from './answers';
+import {simControl} from './controls';
 import {FileBody, renderFile} from './files';
-import {Clock, jobState, JobStore, SimDefinition, SimJob} from './jobs';
+import {jobState, SimDefinition, SimJob} from './jobs';
 import {Exchange, noteFault, RecordedRequest, send, sendFile} from './respond';
-import {guid, hashSeed, makeRng, Rng} from './rng';
-import {Faults, Scenario, ScenarioError, validateJob} from './scenario';
+import {makeRng, Rng} from './rng';
 import * as X from './xml';
 
-export const API_BASE = '/api/expense/extract/v1.0';
-export const TOKEN_PATH = '/oauth2/v0/token';
+export type {SimulatorState} from './answers';
+export {API_BASE, TOKEN_PATH} from './answers';
 const MAX_REQUEST_BYTES = 1024 * 1024;
 
 export const MSG_NOT_FOUND =
@@ -21,25 +19,6 @@ export const MSG_CONFLICT =
   'Extract Web Service: A job for the specified definition is already queued or running';
 export const MSG_NO_FILE =
   'Extract Web Service: The file for the specified job is not available';
-
-const STATUS_NUMBER = {Queued: 0, Running: 1, Completed: 2, Failed: 3} as const;
-
-export interface SimulatorState {
-  scenario: Scenario;
-  clock: Clock;
-  jobs: JobStore;
-  auth: AuthServer;
-  faults: FaultInjector;
-  requests: RecordedRequest[];
-  rng: Rng;
-  samplesDir: string;
-  /** Folder that relative file paths of added jobs resolve against. */
-  baseDir: string;
-  /** Set once listening, e.g. http://127.0.0.1:41234 */
-  url: string;
-  port: number;
-  fileCache: Map<SimJob, Promise<FileBody>>;
-}
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -62,124 +41,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 /** Timers do not keep the process alive (a closed simulator may still have stalls pending). */
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
 
-class Handler {
-  constructor(private readonly s: SimulatorState) {}
-
-  private get quirks() {
-    return this.s.scenario.quirks ?? {};
-  }
-
-  private get render() {
-    return X.renderOptions(this.quirks);
-  }
-
-  private substitute(template: string): string {
-    return template.replace(/PORT/g, String(this.s.port));
-  }
-
-  private linkBase(): string {
-    const lb = this.s.scenario.link_base;
-    return (lb ? this.substitute(lb) : this.s.url).replace(/\/+$/, '');
-  }
-
-  geolocation(): string {
-    const g = this.s.scenario.geolocation;
-    return g ? this.substitute(g) : this.s.url;
-  }
-
-  // ---- views
-
-  private defUrl(d: SimDefinition): string {
-    return `${this.linkBase()}${API_BASE}/${d.id}`;
-  }
-
-  private defView(d: SimDefinition): X.DefinitionView {
-    const url = this.defUrl(d);
-    const noJob = (this.quirks.job_link_without_job_for ?? []).includes(d.id);
-    return {id: url, jobLink: noJob ? url : `${url}/job`, name: d.name};
-  }
-
-  private jobView(d: SimDefinition, j: SimJob): X.JobView {
-    const q = this.quirks;
-    const state = jobState(j, this.s.clock.now());
-    const id = `${this.defUrl(d)}/job/${j.id}`;
-    let status: string = state.status;
-    if (status === 'Completed') {
-      const spelling = q.complete_spelling ?? 'Completed';
-      if (
-        spelling === 'Complete' ||
-        (spelling === 'mixed' && hashSeed(j.id) % 2 === 1)
-      ) {
-        status = 'Complete';
-      }
-    }
-    return {
-      id,
-      statusLink: `${id}/status`,
-      startTime: X.formatTime(j.startMs, j.startRaw, `${j.id}:start`, q),
-      stopTime:
-        state.stopMs === undefined
-          ? undefined
-          : X.formatTime(state.stopMs, state.stopRaw, `${j.id}:stop`, q),
-      status,
-      statusNumber: STATUS_NUMBER[state.status],
-      fileLink: state.status === 'Completed' ? `${id}/file` : undefined,
-    };
-  }
-
-  // ---- generic answers
-
-  private wantsJson(x: Exchange): boolean {
-    if (this.quirks.json_when_accepted === false) return false;
-    const accept = x.req.headers.accept ?? '';
-    return accept.includes('application/json') && !accept.includes('xml');
-  }
-
-  private headers(extra: OutgoingHttpHeaders = {}): OutgoingHttpHeaders {
-    return {'concur-correlationid': randomUUID(), ...extra};
-  }
-
-  private document(
-    x: Exchange,
-    status: number,
-    xml: string,
-    json: unknown,
-    extra = {}
-  ): void {
-    if (this.wantsJson(x)) {
-      const h = this.headers({
-        'Content-Type': 'application/json; charset=utf-8',
-        ...extra,
-      });
-      send(x, status, h, JSON.stringify(json));
-    } else {
-      const h = this.headers({
-        'Content-Type': 'application/xml; charset=utf-8',
-        ...extra,
-      });
-      send(x, status, h, xml, status < 300);
-    }
-  }
-
-  error(
-    x: Exchange,
-    status: number,
-    message: string,
-    extra: OutgoingHttpHeaders = {}
-  ): void {
-    const e = {
-      message,
-      serverTime: X.serverTime(this.s.clock.now()),
-      id: guid(this.s.rng),
-    };
-    this.document(x, status, X.errorXml(e, this.render), X.errorJson(e), extra);
-  }
-
-  private sendJson(x: Exchange, status: number, body: unknown): void {
-    const h = this.headers({'Content-Type': 'application/json; charset=utf-8'});
-    send(x, status, h, JSON.stringify(body));
-  }
-
+class Handler extends Answers {
   // ---- entry point
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -417,39 +279,8 @@ class Handler {
   // ---- /__sim controls (no auth, no faults)
 
   private control(x: Exchange, path: string, body: Buffer): void {
-    const method = x.req.method;
-    const parse = () => (body.length ? JSON.parse(body.toString('utf8')) : {});
-    try {
-      if (path === '/__sim/requests' && method === 'GET') {
-        return this.sendJson(x, 200, this.s.requests);
-      }
-      const jobMatch = /^\/__sim\/jobs\/([^/]+)$/.exec(path);
-      if (jobMatch && method === 'POST') {
-        const defId = decodeURIComponent(jobMatch[1]);
-        if (!this.s.jobs.definition(defId))
-          return this.sendJson(x, 404, {error: 'unknown definition'});
-        const job = this.s.jobs.add(
-          defId,
-          validateJob('job', parse(), this.s.baseDir)
-        );
-        return this.sendJson(x, 201, {id: job.id, definition: defId});
-      }
-      if (path === '/__sim/faults' && method === 'POST') {
-        this.s.faults.update(parse() as Partial<Faults>);
-        return this.sendJson(x, 200, this.s.faults.settings);
-      }
-      if (path === '/__sim/clock' && method === 'POST') {
-        this.s.clock.advance(Number(parse().advance_ms ?? 0));
-        return this.sendJson(x, 200, {
-          now: new Date(this.s.clock.now()).toISOString(),
-        });
-      }
-      this.sendJson(x, 404, {error: 'unknown control endpoint'});
-    } catch (e) {
-      const status =
-        e instanceof ScenarioError || e instanceof SyntaxError ? 400 : 500;
-      this.sendJson(x, status, {error: (e as Error).message});
-    }
+    const answer = simControl(this.s, x.req.method, path, body);
+    this.sendJson(x, answer.status, answer.body);
   }
 }
 

@@ -1,22 +1,9 @@
-import {LAYOUT_TABLES, LayoutTable, schemaProperties} from '../extract-file';
-import {jobFileProperties} from './file-rows-schema';
-
-/** The per-layout streams and the layout tables each one types. */
-export const LAYOUT_STREAMS = {
-  sae_rows: {
-    title: 'SAE (Standard Accounting Extract)',
-    tables: LAYOUT_TABLES.filter((t) => t.layout.startsWith('sae_')),
-  },
-  prae_rows: {
-    title: 'PRAE (Payment Request Accounting Extract)',
-    tables: LAYOUT_TABLES.filter((t) => t.layout === 'prae'),
-  },
-} as const satisfies Record<
-  string,
-  {title: string; tables: readonly LayoutTable[]}
->;
-
-export type LayoutStreamName = keyof typeof LAYOUT_STREAMS;
+import {
+  LAYOUT_STREAMS,
+  LayoutStreamName,
+} from '../../src/streams/layout-streams';
+import {schemaProperties} from './columns';
+import {jobFileProperties} from './file-rows';
 
 /**
  * The JSON schema of sae_rows / prae_rows: the job and file fields, `layout`,

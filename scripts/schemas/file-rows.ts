@@ -1,4 +1,4 @@
-import {schemaProperties} from '../extract-file';
+import {schemaProperties} from './columns';
 
 /**
  * The JSON schema of extract_file_rows: the fixed fields, then every column of

@@ -1,5 +1,5 @@
-import {LAYOUT_TABLES} from '../extract-file';
-import {jobFileProperties} from './file-rows-schema';
+import {LAYOUT_TABLES} from '../../src/extract-file';
+import {jobFileProperties} from './file-rows';
 
 const nullable = (type: string, description: string, extra = {}): object => ({
   type: ['null', type],
