@@ -7,6 +7,7 @@ import {columnsInto, LayoutId, LineLayout} from './layouts';
 import {ByteSource, isRaw, materialize, ParsedLine, parseLines} from './parser';
 import {PlainWriter} from './plain-writer';
 import {openExtractFiles} from './reader';
+import {Envelope, recordFrame} from './record-frame';
 import {LineTyper} from './typer';
 
 /**
@@ -32,6 +33,7 @@ export type {Columns, LayoutId, LayoutTable} from './layouts';
 export {FIXED_ROW_FIELDS, LAYOUT_TABLES} from './layouts';
 export {schemaWithAmountsAs} from './layouts/amounts';
 export type {OpenOptions} from './reader';
+export type {Envelope} from './record-frame';
 
 /** The parsed shape of a record's `data` (for readers and tests). */
 export type ExtractRecord = Record<string, unknown> & {
@@ -41,18 +43,6 @@ export type ExtractRecord = Record<string, unknown> & {
   layout: LayoutId | null;
   values: string[];
 };
-
-/**
- * What goes around each record's `data` JSON in the output: the stream passes
- * the Airbyte RECORD envelope (`before` is asked once per batch, so it can
- * carry the batch's emitted_at). Default: one data object per line.
- */
-export interface Envelope {
-  before(): string;
-  after: string;
-}
-
-const DATA_LINES: Envelope = {before: () => '', after: '\n'};
 
 export interface RecordOptions extends CheckOptions {
   /**
@@ -121,20 +111,18 @@ export async function* fileRecords(
   input: ByteSource,
   file: string,
   fields: Readonly<Record<string, unknown>> = {},
-  envelope: Envelope = DATA_LINES,
+  envelope?: Envelope,
   layout: LayoutId | null = null,
   amountsAs: AmountsAs = 'number'
 ): AsyncGenerator<RecordBatch> {
   // Everything before the line number is the same for the whole file.
-  const fixed = JSON.stringify({...fields, file_name: file});
-  const head = Buffer.from(`${fixed.slice(0, -1)},"line_number":`);
-  const after = Buffer.from(`}${envelope.after}`);
+  const {before: batchStart, head, after} = recordFrame(file, fields, envelope);
   const typer = new LineTyper(file, layout, amountsAs);
   const out = new JsonBytes();
   let yielded = false;
   const bytes = new PlainWriter(typer);
   for await (const batch of parseLines(input, file, {raw: true})) {
-    const before = Buffer.from(envelope.before());
+    const before = batchStart();
     for (const line of batch) {
       out.reserve(
         before.length + head.length + after.length + FIXED_KEYS_BYTES

@@ -11,6 +11,7 @@ import {
   RawLine,
 } from './parser';
 import {PlainWriter} from './plain-writer';
+import {recordFrame} from './record-frame';
 import {LineTyper} from './typer';
 
 /**
@@ -49,9 +50,11 @@ export async function* fileLayoutRecords(
     'layouts' | 'fields' | 'envelope' | 'amountsAs'
   >
 ): AsyncGenerator<RecordBatch> {
-  const fixed = JSON.stringify({...opts.fields, file_name: file});
-  const head = Buffer.from(`${fixed.slice(0, -1)},"line_number":`);
-  const after = Buffer.from(`}${opts.envelope?.after ?? '\n'}`);
+  const {
+    before: batchStart,
+    head,
+    after,
+  } = recordFrame(file, opts.fields, opts.envelope);
   const layoutKeys = new Map<LayoutId, string>(
     opts.layouts.map((l) => [l, `,"layout":"${l}"`])
   );
@@ -60,7 +63,7 @@ export async function* fileLayoutRecords(
   const out = new JsonBytes();
   let yielded = false;
   for await (const batch of parseLines(input, file, {raw: true})) {
-    const before = Buffer.from(opts.envelope?.before() ?? '');
+    const before = batchStart();
     let count = 0;
     for (const line of batch) {
       // A plain line: its bytes split in place (plain-writer.ts); any other: the full path.

@@ -1,15 +1,10 @@
 import {once} from 'events';
 
+import type {Envelope} from '../extract-file/record-frame';
 import {redact} from '../redact';
 
 /** Records are joined into chunks of about this size: one write per chunk, not per record. */
 const RECORD_CHUNK_BYTES = 256 * 1024;
-
-/** What goes around a RECORD's `data` object: `before` is asked once per batch (it carries emitted_at). */
-export interface RecordEnvelope {
-  before(): string;
-  after: string;
-}
 
 /**
  * The one way out to stdout: every Airbyte message the connector prints
@@ -51,7 +46,7 @@ export class Output {
   }
 
   /** The RECORD envelope of `stream` for writers that build lines as bytes (see raw). */
-  static envelope(stream: string): RecordEnvelope {
+  static envelope(stream: string): Envelope {
     return {before: () => recordPrefix(stream, Date.now()), after: '}}\n'};
   }
 
