@@ -10,9 +10,9 @@ import {selectDefinitions} from './streams/context';
  */
 export const CHECK_DEADLINE_MS = 25_000;
 /** A call idle this long in `check` is lost (read waits 60 s: docs/concur-extract-api.md#errors-and-retries). */
-export const CHECK_REQUEST_TIMEOUT_MS = 10_000;
+const CHECK_REQUEST_TIMEOUT_MS = 10_000;
 /** `check` tries each call twice, a second apart; read keeps its patient budget. */
-export const CHECK_RETRY = {
+const CHECK_RETRY = {
   maxAttempts: 2,
   baseDelayMs: 1_000,
   maxDelayMs: 1_000,
