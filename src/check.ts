@@ -1,4 +1,5 @@
 import {ClientOptions, ConcurClient} from './concur/client';
+import {hostOf} from './concur/http';
 import {ConcurConfig, resolveConfig, ResolvedConfig} from './config';
 import {ApiError, codeInfo, ConnectorError, describeError} from './errors';
 import {selectDefinitions} from './streams/context';
@@ -9,9 +10,9 @@ import {selectDefinitions} from './streams/context';
  */
 export const CHECK_DEADLINE_MS = 25_000;
 /** A call idle this long in `check` is lost (read waits 60 s: docs/concur-extract-api.md#errors-and-retries). */
-export const CHECK_REQUEST_TIMEOUT_MS = 10_000;
+const CHECK_REQUEST_TIMEOUT_MS = 10_000;
 /** `check` tries each call twice, a second apart; read keeps its patient budget. */
-export const CHECK_RETRY = {
+const CHECK_RETRY = {
   maxAttempts: 2,
   baseDelayMs: 1_000,
   maxDelayMs: 1_000,
@@ -52,14 +53,14 @@ export async function checkConnection(
   });
   let step = {
     what: 'the Concur token endpoint',
-    host: hostOf(resolved.oauthBaseUrl),
+    host: hostOf(resolved.oauthBaseUrl) ?? resolved.oauthBaseUrl,
   };
   const work = (async (): Promise<number> => {
     await client.authenticate();
     step = {
       what: 'the Concur Extract API',
       host: resolved.apiBaseUrl
-        ? hostOf(resolved.apiBaseUrl)
+        ? (hostOf(resolved.apiBaseUrl) ?? resolved.apiBaseUrl)
         : "the token's geolocation",
     };
     const all = await client.listDefinitions();
@@ -95,12 +96,4 @@ function checkMessage(err: unknown, host: string): string {
     return describeError(err);
   const what = err.describe().replace(/\.$/, '');
   return `${err.code}: cannot reach Concur at ${err.host ?? host}: ${what}. ${codeInfo(err.code).action}`;
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
 }

@@ -35,9 +35,18 @@ const AIRBYTE_KEYWORDS = [
   'display_type',
 ];
 
-export const CONNECTION_SPEC: JsonSchema = readResource<{
-  connectionSpecification: JsonSchema;
-}>('spec.json').connectionSpecification;
+/** resources/spec.json, read once per process. */
+const SPEC_DOCUMENT = readResource<{connectionSpecification: JsonSchema}>(
+  'spec.json'
+);
+
+export const CONNECTION_SPEC: JsonSchema =
+  SPEC_DOCUMENT.connectionSpecification;
+
+/** A copy of resources/spec.json the caller may change (`spec` adds the CDK's properties to it). */
+export function specDocument(): any {
+  return structuredClone(SPEC_DOCUMENT);
+}
 
 let ajv: Ajv | undefined;
 const compiled = new Map<JsonSchema, ValidateFunction>();

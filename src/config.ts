@@ -93,7 +93,7 @@ export type AmountsAs = (typeof AMOUNTS_AS)[number];
 /** Used when neither api_base_url nor the token's geolocation names a host (docs/concur-extract-api.md#hosts-and-paths). */
 export const DEFAULT_API_BASE_URL = 'https://www.concursolutions.com';
 /** The spec's default for oauth_base_url (named in URL error messages). */
-export const DEFAULT_OAUTH_BASE_URL = String(
+const DEFAULT_OAUTH_BASE_URL = String(
   CONNECTION_SPEC.properties?.oauth_base_url?.default
 );
 

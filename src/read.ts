@@ -60,7 +60,8 @@ export async function runRead(
   try {
     const config = resolveConfig(rawConfig);
     const input = parseInputState(rawState);
-    const {plan, rejected} = planStreams(source.streams(), catalog);
+    const streams = source.streams();
+    const {plan, rejected} = planStreams(streams, catalog);
     for (const {stream, error} of rejected) {
       await report(output, logger, error, stream);
       await statuses.finished(stream, true);
@@ -74,32 +75,25 @@ export async function runRead(
     ctx = new SyncContext(client, config, logger, workDir.dir);
     // Credentials first: their failure is the sync's, not a stream's.
     await client.authenticate();
-    await warnUnknownState(input, source.streams(), ctx);
+    await warnUnknownState(input, streams, ctx);
     await startJobsForSync(
       ctx,
       plan.map((p) => p.stream.name)
     );
     // The file streams are read together (one download per job for all of
     // them), in the place of the first one.
-    const fileReads: FileStreamRead[] = plan
-      .filter((p) => p.stream instanceof FileStream)
-      .map((p) => ({
-        stream: p.stream as FileStream,
-        incremental: p.incremental,
-        state: p.incremental ? (input[p.stream.name] ?? {}) : {},
-      }));
-    for (const {stream, incremental} of plan) {
-      const isFile = stream instanceof FileStream;
-      if (isFile && stream !== fileReads[0].stream) continue;
-      const reads = isFile
-        ? fileReads
-        : [
-            {
-              stream,
-              incremental,
-              state: incremental ? (input[stream.name] ?? {}) : {},
-            },
-          ];
+    const allReads = plan.map(({stream, incremental}) => ({
+      stream,
+      incremental,
+      state: incremental ? (input[stream.name] ?? {}) : {},
+    }));
+    const fileReads = allReads.filter(
+      (r): r is FileStreamRead => r.stream instanceof FileStream
+    );
+    for (const read of allReads) {
+      const isFile = read.stream instanceof FileStream;
+      if (isFile && read !== fileReads[0]) continue;
+      const reads = isFile ? fileReads : [read];
       const end = await readStreams(reads, ctx, output, statuses);
       if (end !== 'complete') failed = true;
       if (end === 'stop') {

@@ -1,7 +1,12 @@
 import {Command} from 'commander';
 import fs from 'fs';
 
-import {addSourceCommonProperties, AirbyteSpec, redactConfig} from './cdk';
+import {
+  addSourceCommonProperties,
+  AirbyteMessage,
+  AirbyteSpec,
+  redactConfig,
+} from './cdk';
 import {ConcurConfig} from './config';
 import {codeOf, ConfigError, describeError, failureTypeOf} from './errors';
 import {ConnectorLogger} from './protocol/logger';
@@ -53,26 +58,34 @@ export class ConcurSourceRunner {
   }
 
   checkCommand(): Command {
-    return new Command('check')
-      .description('check the credentials and the configured definitions')
-      .requiredOption('--config <path>', 'config JSON file')
-      .action((opts: {config: string}) =>
-        this.run(async () => {
-          const config = loadJson<ConcurConfig>(opts.config, 'config');
-          this.logger.write(await this.source.check(config));
-          return 0;
-        })
-      );
+    return this.configCommand(
+      'check',
+      'check the credentials and the configured definitions',
+      (config) => this.source.check(config)
+    );
   }
 
   discoverCommand(): Command {
-    return new Command('discover')
-      .description('print the catalog of streams')
+    return this.configCommand(
+      'discover',
+      'print the catalog of streams',
+      (config) => this.source.discover(config)
+    );
+  }
+
+  /** A command that takes only --config and prints the one message `answer` makes of it. */
+  private configCommand(
+    name: string,
+    description: string,
+    answer: (config: ConcurConfig) => Promise<AirbyteMessage>
+  ): Command {
+    return new Command(name)
+      .description(description)
       .requiredOption('--config <path>', 'config JSON file')
       .action((opts: {config: string}) =>
         this.run(async () => {
           const config = loadJson<ConcurConfig>(opts.config, 'config');
-          this.logger.write(await this.source.discover(config));
+          this.logger.write(await answer(config));
           return 0;
         })
       );

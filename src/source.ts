@@ -9,9 +9,9 @@ import {
   ResolvedConfig,
   withRefreshToken,
 } from './config';
+import {specDocument} from './config-spec';
 import {connectorConfigControl} from './protocol/messages';
 import {Output, stdout} from './protocol/output';
-import {readResource} from './resources';
 import {ConcurStream} from './streams/base';
 import {ExtractDefinitions} from './streams/definitions';
 import {ExtractFileRows} from './streams/file-rows';
@@ -38,7 +38,7 @@ export class ConcurExtractSource extends AirbyteSourceBase<ConcurConfig> {
   }
 
   async spec(): Promise<AirbyteSpec> {
-    return new AirbyteSpec(readResource('spec.json'));
+    return new AirbyteSpec(specDocument());
   }
 
   /** Gets a token and lists definitions within CHECK_DEADLINE_MS (see check.ts). */

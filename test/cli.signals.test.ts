@@ -132,6 +132,27 @@ describe('SIGTERM / SIGINT: the connector stops within 2 s, removes its work fol
     return {code, ms: Date.now() - sent};
   }
 
+  /** The connector exited with `exitCode`, in time, its work folder gone. */
+  function expectGone(
+    {code, ms}: {code: number | null; ms: number},
+    exitCode: number
+  ): void {
+    expect(code).toBe(exitCode);
+    expect(ms).toBeLessThan(EXIT_WITHIN_MS);
+    expect(workDirs(tmp)).toEqual([]);
+  }
+
+  /** A read cancelled with `signal` once it is in the middle of a download. */
+  async function cancelDuringDownload(
+    signal: NodeJS.Signals,
+    asPid1: boolean
+  ): Promise<{code: number | null; ms: number}> {
+    const before = fileRequests();
+    const run = start(readArgs(configFor(sim)), tmp, asPid1);
+    await until(() => fileRequests() > before);
+    return cancel(run, signal);
+  }
+
   test('SIGTERM while waiting for a job', async () => {
     const before = jobPosts();
     const run = start(
@@ -142,43 +163,22 @@ describe('SIGTERM / SIGINT: the connector stops within 2 s, removes its work fol
     await until(() => jobPosts() > before);
     // The job was started; the connector now polls it (first poll after 1 s).
     await new Promise((r) => setTimeout(r, 500));
-    const {code, ms} = await cancel(run, 'SIGTERM');
-    expect(code).toBe(143);
-    expect(ms).toBeLessThan(EXIT_WITHIN_MS);
-    expect(workDirs(tmp)).toEqual([]);
+    expectGone(await cancel(run, 'SIGTERM'), 143);
   });
 
   test('SIGTERM during a download', async () => {
-    const before = fileRequests();
-    const run = start(readArgs(configFor(sim)), tmp, false);
-    await until(() => fileRequests() > before);
-    const {code, ms} = await cancel(run, 'SIGTERM');
-    expect(code).toBe(143);
-    expect(ms).toBeLessThan(EXIT_WITHIN_MS);
-    expect(workDirs(tmp)).toEqual([]);
+    expectGone(await cancelDuringDownload('SIGTERM', false), 143);
   });
 
   test('SIGINT during a download', async () => {
-    const before = fileRequests();
-    const run = start(readArgs(configFor(sim)), tmp, false);
-    await until(() => fileRequests() > before);
-    const {code, ms} = await cancel(run, 'SIGINT');
-    expect(code).toBe(130);
-    expect(ms).toBeLessThan(EXIT_WITHIN_MS);
-    expect(workDirs(tmp)).toEqual([]);
+    expectGone(await cancelDuringDownload('SIGINT', false), 130);
   });
 
   // As under `docker run`, where the kernel ignores a signal PID 1 does not handle.
   (pid1 ? test : test.skip)(
     'as PID 1 (unshare): SIGTERM during a download',
     async () => {
-      const before = fileRequests();
-      const run = start(readArgs(configFor(sim)), tmp, true);
-      await until(() => fileRequests() > before);
-      const {code, ms} = await cancel(run, 'SIGTERM');
-      expect(code).toBe(143);
-      expect(ms).toBeLessThan(EXIT_WITHIN_MS);
-      expect(workDirs(tmp)).toEqual([]);
+      expectGone(await cancelDuringDownload('SIGTERM', true), 143);
     }
   );
 });

@@ -219,7 +219,7 @@ export class Http {
 }
 
 /** The host of a request (never its path or query, which may carry ids). */
-function hostOf(url: string): string | undefined {
+export function hostOf(url: string): string | undefined {
   try {
     return new URL(url).host;
   } catch {

@@ -3,7 +3,7 @@ import {Output} from './output';
 export type StreamStatus = 'STARTED' | 'RUNNING' | 'COMPLETE' | 'INCOMPLETE';
 
 /** An Airbyte STREAM_STATUS trace (reasons: RATE_LIMITED with quota_reset in ms). */
-export function streamStatus(
+function streamStatus(
   stream: string,
   status: StreamStatus,
   quotaResetMs?: number | null
