@@ -4,11 +4,11 @@
  * encodings, verify-before-emit, invalid_file_handling.
  */
 import {
-  byType,
   catalog,
   CliResult,
   errorCodes,
   errorTraces,
+  logs,
   nextState,
   records,
 } from './helpers/cli';
@@ -46,11 +46,6 @@ async function sync(
   });
   return {res, sim};
 }
-
-const logs = (res: CliResult, level: string): string[] =>
-  byType(res.messages, 'LOG')
-    .filter((m) => m.log.level === level)
-    .map((m) => m.log.message);
 
 describe('SAE files at every width and header, verified before emitted', () => {
   let sim: SimulatorHandle | undefined;
@@ -144,7 +139,7 @@ describe('SAE files at every width and header, verified before emitted', () => {
       values: ['EXTRACT'],
     });
     expect(rows.slice(1).every((r) => r.layout === 'sae_v2')).toBe(true);
-    expect(logs(out.res, 'WARN')).toEqual([
+    expect(logs(out.res.messages, 'WARN')).toEqual([
       expect.stringMatching(
         /^Definition "Standard Accounting Extract", job v2\$bare, file v2\$bare\.txt: .*cannot be verified/
       ),
@@ -262,7 +257,7 @@ describe('SAE files at every width and header, verified before emitted', () => {
     expect([...new Set(rows.map((r) => `${r.job_id} ${r.file_name}`))]).toEqual(
       ['zip$1 good.txt', 'after$2 after$2.txt']
     );
-    expect(logs(out.res, 'WARN')).toEqual([
+    expect(logs(out.res.messages, 'WARN')).toEqual([
       expect.stringMatching(
         /job zip\$1: file bad\.txt skipped \(invalid_file_handling is "skip"\), its rows withheld: .*header says 4 records/
       ),
