@@ -1,8 +1,7 @@
 import {buildSaeFile} from 'concur-extract-simulator';
-import fs from 'fs';
-import path from 'path';
 
-import {catalog, records, ROOT} from './helpers/cli';
+import {readResource} from '../src/resources';
+import {catalog, records} from './helpers/cli';
 import {
   baseScenario,
   readSim,
@@ -39,13 +38,7 @@ function saeText(): string {
 
 /** The properties a committed stream schema declares `number` (decimals; integers are `integer`). */
 function decimalColumns(stream: string): string[] {
-  const schema = JSON.parse(
-    fs.readFileSync(
-      path.join(ROOT, 'resources', 'schemas', `${stream}.json`),
-      'utf8'
-    )
-  );
-  return Object.entries<any>(schema.properties)
+  return Object.entries<any>(readResource(`schemas/${stream}.json`).properties)
     .filter(([, p]) => [p.type].flat().includes('number'))
     .map(([k]) => k);
 }
