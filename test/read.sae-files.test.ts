@@ -14,21 +14,13 @@ import {
 } from './helpers/cli';
 import {
   baseScenario,
-  FileSpec,
+  completedJob as job,
   readSim,
   SAE_DEF,
   ScenarioJob,
   SimulatorHandle,
   startSimulator,
 } from './helpers/sim';
-
-const job = (id: string, day: number, file: FileSpec): ScenarioJob => ({
-  id,
-  status: 'Completed' as const,
-  start_time: `2024-03-${String(day).padStart(2, '0')}T06:00:00Z`,
-  stop_time: `2024-03-${String(day).padStart(2, '0')}T06:00:48Z`,
-  file,
-});
 
 const DEF_NAME = 'Standard Accounting Extract';
 
