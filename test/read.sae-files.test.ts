@@ -130,6 +130,7 @@ describe('SAE files at every width and header, verified before emitted', () => {
       record_type: 'EXTRACT',
       values: ['EXTRACT'],
     });
+    expect(rows).toHaveLength(1 + 6); // the header and every DETAIL line
     expect(rows.slice(1).every((r) => r.layout === 'sae_v2')).toBe(true);
     expect(logs(out.res.messages, 'WARN')).toEqual([
       expect.stringMatching(
