@@ -1,5 +1,6 @@
 import {buildSaeFile} from 'concur-extract-simulator';
 
+import {readResource} from '../src/resources';
 import {catalog, records} from './helpers/cli';
 import {
   baseScenario,
@@ -33,6 +34,13 @@ function saeText(): string {
     lines[i + 1] = f.join('|');
   }
   return lines.join('\n');
+}
+
+/** The properties a committed stream schema declares `number` (decimals; integers are `integer`). */
+function decimalColumns(stream: string): string[] {
+  return Object.entries<any>(readResource(`schemas/${stream}.json`).properties)
+    .filter(([, p]) => [p.type].flat().includes('number'))
+    .map(([k]) => k);
 }
 
 const STREAMS = {
@@ -81,10 +89,21 @@ describe('amounts_as (bin/main read)', () => {
     expect(header.journal_amount_total).toBe(TOTAL);
     expect(header.record_count).toBe(3); // integers stay numbers
     expect(typeof details[0].batch_id).toBe('number');
-    // Every other decimal column is a string too.
-    for (const r of details) {
-      for (const [k, v] of Object.entries(r)) {
-        if (k.endsWith('_amount')) expect(typeof v).toBe('string');
+    // Every other decimal column (`number` in the committed schema, e.g.
+    // exchange rates and distances, not only *_amount) is a string too.
+    for (const stream of ['extract_file_rows', 'sae_rows']) {
+      const decimals = decimalColumns(stream);
+      const rows = records(res.messages, stream);
+      const seen = rows.flatMap((r) =>
+        decimals.filter((k) => r[k] !== undefined && r[k] !== null)
+      );
+      // The file fills decimal columns beyond *_amount, so the loop checks some.
+      expect(seen.filter((k) => !k.endsWith('_amount'))).not.toEqual([]);
+      for (const r of rows) {
+        for (const k of decimals) {
+          if (r[k] !== undefined && r[k] !== null)
+            expect([k, typeof r[k]]).toEqual([k, 'string']);
+        }
       }
     }
     const [file] = records(res.messages, 'extract_files');

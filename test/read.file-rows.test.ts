@@ -11,8 +11,9 @@ import {
 } from './helpers/cli';
 import {
   baseScenario,
-  FileSpec,
+  completedJob as job,
   OTHER_DEF,
+  PRAE_DEF,
   readSim,
   SAE_DEF,
   Scenario,
@@ -21,22 +22,7 @@ import {
   startSimulator,
 } from './helpers/sim';
 
-const PRAE_DEF = 'gWikjBezeKtwKBxM3tK7FajSPu0ATF0sqTg';
 const AMEX_DEF = 'gWikjBezeKqR$sLpbF9ElWP4Jkf7gKX5zf6A';
-
-const job = (
-  id: string,
-  day: number,
-  file: FileSpec,
-  extra: Partial<ScenarioJob> = {}
-): ScenarioJob => ({
-  id,
-  status: 'Completed' as const,
-  start_time: `2024-02-${String(day).padStart(2, '0')}T06:00:00Z`,
-  stop_time: `2024-02-${String(day).padStart(2, '0')}T06:00:48Z`,
-  file,
-  ...extra,
-});
 
 function scenario(): Scenario {
   return baseScenario([

@@ -5,12 +5,12 @@ import {createHash} from 'crypto';
 import {catalog, errorCodes, nextState, records, states} from './helpers/cli';
 import {
   baseScenario,
-  FileSpec,
+  completedJob as job,
   OTHER_DEF,
+  PRAE_DEF,
   readSim,
   SAE_DEF,
   Scenario,
-  ScenarioJob,
   SimulatorHandle,
   startSimulator,
 } from './helpers/sim';
@@ -21,7 +21,6 @@ import {
  * job, and a cursor of their own per stream.
  */
 
-const PRAE_DEF = 'gWikjBezeKtwKBxM3tK7FajSPu0ATF0sqTg';
 const FILE_STREAMS = [
   'extract_file_rows',
   'sae_rows',
@@ -44,15 +43,6 @@ const SAE_ZIP_B = {
   utf8: true,
 };
 const PRAE_1 = {details: 4, seed: 4};
-
-const day = (d: number): string => `2024-02-${String(d).padStart(2, '0')}`;
-const job = (id: string, d: number, file: FileSpec): ScenarioJob => ({
-  id,
-  status: 'Completed',
-  start_time: `${day(d)}T06:00:00Z`,
-  stop_time: `${day(d)}T06:00:48Z`,
-  file,
-});
 
 function scenario(): Scenario {
   return baseScenario([

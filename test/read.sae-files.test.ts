@@ -4,31 +4,23 @@
  * encodings, verify-before-emit, invalid_file_handling.
  */
 import {
-  byType,
   catalog,
   CliResult,
   errorCodes,
   errorTraces,
+  logs,
   nextState,
   records,
 } from './helpers/cli';
 import {
   baseScenario,
-  FileSpec,
+  completedJob as job,
   readSim,
   SAE_DEF,
   ScenarioJob,
   SimulatorHandle,
   startSimulator,
 } from './helpers/sim';
-
-const job = (id: string, day: number, file: FileSpec): ScenarioJob => ({
-  id,
-  status: 'Completed' as const,
-  start_time: `2024-03-${String(day).padStart(2, '0')}T06:00:00Z`,
-  stop_time: `2024-03-${String(day).padStart(2, '0')}T06:00:48Z`,
-  file,
-});
 
 const DEF_NAME = 'Standard Accounting Extract';
 
@@ -46,11 +38,6 @@ async function sync(
   });
   return {res, sim};
 }
-
-const logs = (res: CliResult, level: string): string[] =>
-  byType(res.messages, 'LOG')
-    .filter((m) => m.log.level === level)
-    .map((m) => m.log.message);
 
 describe('SAE files at every width and header, verified before emitted', () => {
   let sim: SimulatorHandle | undefined;
@@ -143,8 +130,9 @@ describe('SAE files at every width and header, verified before emitted', () => {
       record_type: 'EXTRACT',
       values: ['EXTRACT'],
     });
+    expect(rows).toHaveLength(1 + 6); // the header and every DETAIL line
     expect(rows.slice(1).every((r) => r.layout === 'sae_v2')).toBe(true);
-    expect(logs(out.res, 'WARN')).toEqual([
+    expect(logs(out.res.messages, 'WARN')).toEqual([
       expect.stringMatching(
         /^Definition "Standard Accounting Extract", job v2\$bare, file v2\$bare\.txt: .*cannot be verified/
       ),
@@ -262,7 +250,7 @@ describe('SAE files at every width and header, verified before emitted', () => {
     expect([...new Set(rows.map((r) => `${r.job_id} ${r.file_name}`))]).toEqual(
       ['zip$1 good.txt', 'after$2 after$2.txt']
     );
-    expect(logs(out.res, 'WARN')).toEqual([
+    expect(logs(out.res.messages, 'WARN')).toEqual([
       expect.stringMatching(
         /job zip\$1: file bad\.txt skipped \(invalid_file_handling is "skip"\), its rows withheld: .*header says 4 records/
       ),

@@ -3,7 +3,7 @@
  * Concur does not list, is ignored (so what it meant re-syncs from the
  * start): the read logs a WARN naming it, through bin/main.
  */
-import {byType, catalog, records} from './helpers/cli';
+import {catalog, logs, records} from './helpers/cli';
 import {
   baseScenario,
   readSim,
@@ -14,10 +14,7 @@ import {
 
 const CURSOR = {cursor: '2024-01-01T00:00:00Z', ids_at_cursor: []};
 
-const warnings = (messages: any[]): string[] =>
-  byType(messages, 'LOG')
-    .filter((m) => m.log.level === 'WARN')
-    .map((m) => m.log.message);
+const warnings = (messages: any[]): string[] => logs(messages, 'WARN');
 
 describe('state: unknown streams and definitions are warned about', () => {
   let sim: SimulatorHandle;

@@ -110,6 +110,11 @@ export function tempFiles(
 
 export const byType = (messages: any[], type: string): any[] =>
   messages.filter((m) => m.type === type);
+/** The message of every LOG, or of those at `level` (e.g. 'WARN'). */
+export const logs = (messages: any[], level?: string): string[] =>
+  byType(messages, 'LOG')
+    .filter((m) => !level || m.log.level === level)
+    .map((m) => m.log.message as string);
 /** The `error` of every TRACE ERROR (STREAM_STATUS traces left out). */
 export const errorTraces = (messages: any[]): any[] =>
   byType(messages, 'TRACE')

@@ -104,7 +104,7 @@ export async function* fileRows(
  * are sparse). Throws a DataError naming the column and the bad value; the
  * caller adds the file and line.
  */
-export function columnsFor(
+function columnsFor(
   ll: LineLayout,
   values: readonly string[],
   into: Columns = {}

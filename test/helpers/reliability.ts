@@ -12,10 +12,10 @@ import path from 'path';
 import {ZipFile} from 'yazl';
 
 import {
-  byType,
   catalog,
   CliResult,
   errorTraces,
+  logs,
   nextState,
   records,
   runCli,
@@ -139,10 +139,7 @@ export function rowsByKey(messages: any[]): Map<string, any> {
   return out;
 }
 
-export const logs = (messages: any[], level?: string): string[] =>
-  byType(messages, 'LOG')
-    .filter((m) => !level || m.log.level === level)
-    .map((m) => m.log.message as string);
+export {logs};
 
 export const traces = (messages: any[]): any[] => errorTraces(messages);
 

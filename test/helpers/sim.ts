@@ -26,6 +26,22 @@ export const USER = {
 
 export const SAE_DEF = 'nYoPK$pZmcowMRUqcl5bnDAwwsMydyt$xd';
 export const OTHER_DEF = 'Umj$swS19lpd7Sk$phUYl67wE1ss4Q$shu';
+export const PRAE_DEF = 'gWikjBezeKtwKBxM3tK7FajSPu0ATF0sqTg';
+
+/** A Completed job that ran on 2024-02-<day> from 06:00:00 to 06:00:48 UTC, serving `file`. */
+export const completedJob = (
+  id: string,
+  day: number,
+  file: FileSpec,
+  extra: Partial<ScenarioJob> = {}
+): ScenarioJob => ({
+  id,
+  status: 'Completed',
+  start_time: `2024-02-${String(day).padStart(2, '0')}T06:00:00Z`,
+  stop_time: `2024-02-${String(day).padStart(2, '0')}T06:00:48Z`,
+  file,
+  ...extra,
+});
 
 /** Credentials the simulator accepts, plus whatever the scenario adds. */
 export function baseScenario(

@@ -25,6 +25,23 @@ export interface FaultPlan {
 const rate = (v: number | boolean | undefined) =>
   v === true ? 1 : typeof v === 'number' ? v : 0;
 
+const RATE_FAULTS = ['rate_429', 'rate_500', 'rate_502', 'rate_503'] as const;
+const BODY_FAULTS = ['reset_mid_body', 'malformed_xml', 'xml_entity'] as const;
+
+/** The fault whose slice of [0, 1), laid end to end by rate in `names` order, holds `draw`. */
+function pickByRate<N extends keyof Faults>(
+  f: Faults,
+  names: readonly N[],
+  draw: number
+): N | undefined {
+  let edge = 0;
+  for (const name of names) {
+    edge += rate(f[name] as number | boolean | undefined);
+    if (draw < edge) return name;
+  }
+  return undefined;
+}
+
 export class FaultInjector {
   private f: Faults;
   private rng: Rng;
@@ -82,34 +99,13 @@ export class FaultInjector {
     } else if (isApi && every > 0 && this.apiRequests % every === 0) {
       if (this.take()) plan.status = 'expire_token';
     } else {
-      let edge = 0;
-      for (const name of [
-        'rate_429',
-        'rate_500',
-        'rate_502',
-        'rate_503',
-      ] as const) {
-        edge += rate(f[name]);
-        if (a < edge) {
-          if (this.take()) plan.status = name;
-          break;
-        }
-      }
+      const name = pickByRate(f, RATE_FAULTS, a);
+      if (name && this.take()) plan.status = name;
     }
     if (!plan.status && b < rate(f.stall_rate) && this.take())
       plan.stallMs = f.stall_ms ?? 30_000;
-    let edge = 0;
-    for (const name of [
-      'reset_mid_body',
-      'malformed_xml',
-      'xml_entity',
-    ] as const) {
-      edge += rate(f[name]);
-      if (c < edge) {
-        plan.body = name;
-        break;
-      }
-    }
+    const body = pickByRate(f, BODY_FAULTS, c);
+    if (body) plan.body = body;
     return plan;
   }
 

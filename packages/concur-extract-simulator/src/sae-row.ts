@@ -19,7 +19,7 @@ export interface Employee {
 /** A row under construction: index = column number - 1. */
 export type Row = string[];
 
-export function newRow(): Row {
+function newRow(): Row {
   return new Array<string>(SAE_FIELDS).fill('');
 }
 

@@ -61,7 +61,7 @@ function resolveSae(spec: SaeSpec): ResolvedSae {
 }
 
 /** SAE v2 DETAIL lines: SAE v3's columns 1–256. */
-export const SAE_V2_FIELDS = 256;
+const SAE_V2_FIELDS = 256;
 
 export const saeHeader =
   (

@@ -4,7 +4,13 @@ import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 
-import {Faults, Scenario, startSimulator, writeSaeFile} from '../src';
+import {
+  Faults,
+  Scenario,
+  SimulatorHandle,
+  startSimulator,
+  writeSaeFile,
+} from '../src';
 
 const DEF = 'nYoPK$pZmcowMRUqcl5bnDAwwsMydyt$xd';
 const BASE = '/api/expense/extract/v1.0';
@@ -45,6 +51,19 @@ interface Raw {
   bytes: number;
   body: string;
   error?: string;
+}
+
+/** A refresh_token grant of the scenario's client at the token endpoint. */
+function refreshGrant(sim: SimulatorHandle): Promise<Response> {
+  return fetch(`${sim.url}/oauth2/v0/token`, {
+    method: 'POST',
+    body: new URLSearchParams({
+      grant_type: 'refresh_token',
+      client_id: 'cid',
+      client_secret: 'secret',
+      refresh_token: 'rt',
+    }),
+  });
 }
 
 /** GET with node's http, reporting a connection cut after the headers instead of throwing. */
@@ -150,15 +169,7 @@ describe('fault injection', () => {
     try {
       for (const p of ['/', `/${DEF}`, `/${DEF}/job`])
         expect((await raw(`${sim.url}${BASE}${p}`)).status).toBe(403);
-      const t = await fetch(`${sim.url}/oauth2/v0/token`, {
-        method: 'POST',
-        body: new URLSearchParams({
-          grant_type: 'refresh_token',
-          client_id: 'cid',
-          client_secret: 'secret',
-          refresh_token: 'rt',
-        }),
-      });
+      const t = await refreshGrant(sim);
       expect(t.status).toBe(200);
     } finally {
       await sim.close();
@@ -173,15 +184,7 @@ describe('fault injection', () => {
       const sim = await startSimulator(sc);
       try {
         const newToken = async () => {
-          const r = await fetch(`${sim.url}/oauth2/v0/token`, {
-            method: 'POST',
-            body: new URLSearchParams({
-              grant_type: 'refresh_token',
-              client_id: 'cid',
-              client_secret: 'secret',
-              refresh_token: 'rt',
-            }),
-          });
+          const r = await refreshGrant(sim);
           return {
             Authorization: `Bearer ${((await r.json()) as any).access_token}`,
           };
