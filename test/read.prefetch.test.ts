@@ -92,6 +92,46 @@ describe('prefetch: downloads overlap emitting', () => {
     expect(started).toHaveLength(3);
   });
 
+  test('the next download starts once the current file has arrived, while that file is still being prepared', async () => {
+    const {opts, started} = controlled(dir);
+    const prepared: {job: string; finish(): void; fail(e: Error): void}[] = [];
+    const it = prefetch(['j1', 'j2'], {
+      ...opts,
+      prepare: (job, file, downloaded) =>
+        new Promise<string>((resolve, reject) =>
+          prepared.push({
+            job,
+            finish: () =>
+              resolve(
+                `${downloaded} checked (${fs.readFileSync(file, 'utf8')})`
+              ),
+            fail: reject,
+          })
+        ),
+    });
+    const first = it.next();
+    await settle();
+    started[0].finish();
+    await settle();
+    // j1 is being prepared (checked): j2 already downloads, and nothing is handed over yet.
+    expect(prepared.map((p) => p.job)).toEqual(['j1']);
+    expect(started.map((d) => d.job)).toEqual(['j1', 'j2']);
+    prepared[0].finish();
+    expect((await first).value!.result).toBe('result j1 checked (body of j1)');
+    // Never more than one ahead: j2 arriving starts nothing while j1 is emitted.
+    started[1].finish();
+    await settle();
+    expect(started).toHaveLength(2);
+    expect(prepared).toHaveLength(1);
+    // A failed check is thrown at its job's turn, and its file removed.
+    const second = it.next();
+    while (prepared.length < 2) await settle(); // after j1's file is removed
+    const failure = new Error('j2: bad total');
+    prepared[1].fail(failure);
+    await expect(second).rejects.toBe(failure);
+    expect(filesIn(dir)).toEqual([]);
+  });
+
   test('a failed download is thrown when the consumer reaches its job, after the jobs before it; its partial file is removed', async () => {
     const {opts, started} = controlled(dir);
     const it = prefetch(['j1', 'j2', 'j3'], opts);

@@ -135,7 +135,7 @@ export async function* readFileStreams(
       // A failed download surfaces at its job's turn: it misses from the streams needing that job.
       let k = 0;
       affected = todo[0]?.needing ?? members;
-      // The next job downloads and is checked while this one is emitted (prefetch.ts),
+      // The next job downloads while this one is checked and emitted (prefetch.ts),
       // which also removes each body once its job is done.
       for await (const {job, result: body} of prefetch(
         todo.map((t) => t.job),
@@ -143,6 +143,7 @@ export async function* readFileStreams(
           spoolPath: (job) =>
             path.join(ctx.workDir, `${def.id}-${job.id}.body`),
           download: (job, file) => downloadJob(ctx, def, job, file),
+          prepare: (job, file) => checkJob(ctx, def, job, file),
         }
       )) {
         const needing = todo[k].needing;
@@ -189,13 +190,13 @@ export async function* readFileStreams(
   }
 }
 
-/** Downloads a job's body to `file` and runs the check pass over it. */
+/** Downloads a job's body to `file`. */
 async function downloadJob(
   ctx: SyncContext,
   def: Definition,
   job: Job,
   file: string
-): Promise<JobBody> {
+): Promise<void> {
   let bytes = 0;
   const progress = startProgress(
     ctx.logger,
@@ -207,6 +208,15 @@ async function downloadJob(
   } finally {
     progress.stop();
   }
+}
+
+/** The check pass over a downloaded body (the ledger's facts, every file's verdict). */
+async function checkJob(
+  ctx: SyncContext,
+  def: Definition,
+  job: Job,
+  file: string
+): Promise<JobBody> {
   const defaultName = `${job.id}.txt`;
   const files = await checkExtractFiles(file, {
     defaultName,
