@@ -38,7 +38,9 @@ export function tooLong(): string {
 export class LineTail {
   private parts: Buffer[] = [];
   private size = 0;
-  private atStart = true;
+
+  /** `atStart` false: the bytes go on from a part of the file already read (no byte order mark to drop). */
+  constructor(private atStart = true) {}
 
   get length(): number {
     return this.size;

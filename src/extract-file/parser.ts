@@ -49,6 +49,12 @@ export interface ParseOptions {
    * the default mode would have yielded.
    */
   raw?: boolean;
+  /**
+   * The input is a part of a file cut at a record boundary (regions.ts):
+   * the physical number of its first line, and whether it starts the file
+   * (only there is a byte order mark dropped). Default: the whole file.
+   */
+  region?: {firstLine: number; atStart: boolean};
 }
 
 /** Chunks of a file: a Readable, or any (async) iterable of bytes or text. */
@@ -120,7 +126,8 @@ export async function* parseLines(
   const lines = new LineSplitter(
     fileName,
     opts.batchSize ?? BATCH_SIZE,
-    opts.raw ?? false
+    opts.raw ?? false,
+    opts.region
   );
   for await (const chunk of input) {
     yield* lines.push(
@@ -137,18 +144,21 @@ export async function* parseLines(
  * the cost at these rates).
  */
 export class LineSplitter {
-  private readonly tail = new LineTail();
+  private readonly tail: LineTail;
   private readonly records: RecordJoiner;
   /** Physical number of the next line to start. */
-  private nextLine = 1;
+  private nextLine: number;
   private batch: (ParsedLine | RawLine)[] = [];
 
   constructor(
     private readonly fileName: string,
     private readonly batchSize: number,
-    private readonly raw: boolean
+    private readonly raw: boolean,
+    region: ParseOptions['region'] = {firstLine: 1, atStart: true}
   ) {
     this.records = new RecordJoiner(fileName);
+    this.tail = new LineTail(region.atStart);
+    this.nextLine = region.firstLine;
   }
 
   *push(chunk: Uint8Array): Generator<(ParsedLine | RawLine)[]> {
