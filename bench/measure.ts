@@ -23,6 +23,8 @@ export interface Measure {
 export interface MeasureOptions {
   /** Pin the process to CPU 0 (Linux `taskset`). */
   oneCore?: boolean;
+  /** Extra environment for the measured process (e.g. CONCUR_PARSE_WORKERS). */
+  env?: Record<string, string>;
 }
 
 export function measure(
@@ -38,7 +40,7 @@ export function measure(
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(cmd, argv, {
-      env: {...process.env, BENCH_RSS_FILE: rssFile},
+      env: {...process.env, ...opts.env, BENCH_RSS_FILE: rssFile},
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     // Count RECORD lines on the raw bytes (a native search, no decoding) so the

@@ -13,6 +13,9 @@
  *   BENCH_SIZES_MB=10,200,1024 npm run bench      adds a 1 GB file
  *   BENCH_ONE_CORE=0 / BENCH_MULTI_JOB=0          skips a part
  *
+ * On every core, each stream is also read with CONCUR_PARSE_WORKERS=0 (the
+ * rows written by the main thread alone), to show what the parse workers add.
+ *
  * Files are generated once into bench/out/ (deterministic, seeded) and reused.
  */
 import {startSimulator, writeSaeFile} from 'concur-extract-simulator';
@@ -174,13 +177,22 @@ async function benchSize(
     const opts = {oneCore};
     const baseline = await measure([BASELINE, file], opts);
     const streams: SizeResult['streams'] = {};
+    // On every core: also without parse workers, to show what they add (one core has none).
+    const variants: [string, MeasureOptions][] = oneCore
+      ? [['', opts]]
+      : [
+          ['', opts],
+          [' (main thread only)', {...opts, env: {CONCUR_PARSE_WORKERS: '0'}}],
+        ];
     for (const stream of STREAMS) {
       const expected = FILE_STREAMS[stream](details);
-      const m = await readChecked(sync, stream, expected, opts);
-      streams[stream] = {
-        ...figures(m, bytes),
-        time_vs_baseline: +(m.seconds / baseline.seconds).toFixed(3),
-      };
+      for (const [label, o] of variants) {
+        const m = await readChecked(sync, stream, expected, o);
+        streams[stream + label] = {
+          ...figures(m, bytes),
+          time_vs_baseline: +(m.seconds / baseline.seconds).toFixed(3),
+        };
+      }
     }
     return {
       file_mb: +(bytes / MB).toFixed(1),

@@ -7,6 +7,7 @@ import {
   failureTypeOf,
   stopsSync,
 } from './errors';
+import {EmitPool} from './extract-file';
 import {ConnectorLogger, Logger} from './protocol/logger';
 import {streamState, traceError} from './protocol/messages';
 import {Output, stdout} from './protocol/output';
@@ -55,6 +56,7 @@ export async function runRead(
     .map((c) => c?.stream?.name)
     .filter((n): n is string => typeof n === 'string' && n !== '');
   let workDir: WorkDir | undefined;
+  let pool: EmitPool | undefined;
   let ctx: SyncContext | undefined;
   let failed = false;
   try {
@@ -72,7 +74,13 @@ export async function runRead(
     const client = source.createClient(config, rawConfig, output, {
       onRateLimited: (quotaReset) => void statuses.rateLimited(quotaReset),
     });
-    ctx = new SyncContext(client, config, logger, workDir.dir);
+    pool = EmitPool.create(); // its workers start when the first file is emitted
+    logger.info(
+      pool
+        ? `Extract file rows are written by ${pool.size} parse worker thread(s)`
+        : 'Extract file rows are written by the main thread (no parse workers)'
+    );
+    ctx = new SyncContext(client, config, logger, workDir.dir, pool);
     // Credentials first: their failure is the sync's, not a stream's.
     await client.authenticate();
     await warnUnknownState(input, streams, ctx);
@@ -107,6 +115,7 @@ export async function runRead(
     await statuses.abandon(configured);
     failed = true;
   } finally {
+    await pool?.close();
     await workDir?.remove();
   }
   // Failures of jobs started before the streams belong to no stream.

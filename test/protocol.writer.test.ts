@@ -82,7 +82,9 @@ describe('the protocol writer', () => {
     const out = slowStdout();
     const output = new Output(out.stream);
     const {before, after} = Output.envelope('extract_file_rows');
-    const line = Buffer.from(`${before()}{"a":1${'}'}${after}`);
+    const line = Buffer.from(
+      `${before.join('1796000000000')}{"a":1${'}'}${after}`
+    );
     const done = output.raw(line);
     await out.drain();
     await done;
@@ -90,7 +92,7 @@ describe('the protocol writer', () => {
     expect(msg.type).toBe('RECORD');
     expect(msg.record.stream).toBe('extract_file_rows');
     expect(msg.record.data).toEqual({a: 1});
-    expect(typeof msg.record.emitted_at).toBe('number');
+    expect(msg.record.emitted_at).toBe(1796000000000);
   });
 
   test('secrets are redacted from LOG, STATE and TRACE, not from CONTROL', async () => {

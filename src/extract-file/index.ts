@@ -1,10 +1,19 @@
 import type {AmountsAs} from '../config';
 import {withContext} from '../errors';
 import {CheckOptions, FileCheck} from './check';
+import type {EmitPool} from './emit-pool';
 import {decodeToUtf8, DEFAULT_FILE_ENCODING} from './encoding';
+import {bodyRecords} from './file-task';
 import {JsonBytes} from './json-bytes';
 import {columnsInto, LayoutId, LineLayout} from './layouts';
-import {ByteSource, isRaw, materialize, ParsedLine, parseLines} from './parser';
+import {
+  ByteSource,
+  isRaw,
+  materialize,
+  ParsedLine,
+  parseLines,
+  ParseOptions,
+} from './parser';
 import {PlainWriter} from './plain-writer';
 import {openExtractFiles} from './reader';
 import {Envelope, recordFrame} from './record-frame';
@@ -27,6 +36,7 @@ import {LineTyper} from './typer';
 
 export type {CheckOptions, FileCheck, Verification} from './check';
 export {checkExtractFiles, checkFile} from './check';
+export {EmitPool} from './emit-pool';
 export type {FileEncoding} from './encoding';
 export {DEFAULT_FILE_ENCODING, FILE_ENCODINGS} from './encoding';
 export type {Columns, LayoutId, LayoutTable} from './layouts';
@@ -55,6 +65,8 @@ export interface RecordOptions extends CheckOptions {
   envelope?: Envelope;
   /** Decimal columns as JSON numbers (default) or as their exact text. */
   amountsAs?: AmountsAs;
+  /** Parse workers to write the records with (none: this thread). */
+  pool?: EmitPool;
 }
 
 /**
@@ -75,16 +87,7 @@ export async function* readExtractRecords(
   path: string,
   opts: RecordOptions
 ): AsyncGenerator<RecordBatch> {
-  for await (const {file, layout, text} of passedFiles(path, opts)) {
-    yield* fileRecords(
-      text,
-      file,
-      opts.fields ?? {},
-      opts.envelope,
-      layout,
-      opts.amountsAs
-    );
-  }
+  yield* bodyRecords(path, opts);
 }
 
 /** The files of a body whose check passed, as UTF-8 text, with their layout. */
@@ -113,7 +116,9 @@ export async function* fileRecords(
   fields: Readonly<Record<string, unknown>> = {},
   envelope?: Envelope,
   layout: LayoutId | null = null,
-  amountsAs: AmountsAs = 'number'
+  amountsAs: AmountsAs = 'number',
+  /** A part of the file cut at a record boundary (the parse workers: parallel.ts). */
+  region?: ParseOptions['region']
 ): AsyncGenerator<RecordBatch> {
   // Everything before the line number is the same for the whole file.
   const {before: batchStart, head, after} = recordFrame(file, fields, envelope);
@@ -121,7 +126,7 @@ export async function* fileRecords(
   const out = new JsonBytes();
   let yielded = false;
   const bytes = new PlainWriter(typer);
-  for await (const batch of parseLines(input, file, {raw: true})) {
+  for await (const batch of parseLines(input, file, {raw: true, region})) {
     const before = batchStart();
     for (const line of batch) {
       out.reserve(

@@ -1,5 +1,6 @@
 import {withContext} from '../errors';
-import {passedFiles, RecordBatch, RecordOptions} from './index';
+import {bodyRecords} from './file-task';
+import {RecordBatch, RecordOptions} from './index';
 import {JsonBytes} from './json-bytes';
 import {columnsInto, LayoutId, LineLayout} from './layouts';
 import {
@@ -8,6 +9,7 @@ import {
   materialize,
   ParsedLine,
   parseLines,
+  ParseOptions,
   RawLine,
 } from './parser';
 import {PlainWriter} from './plain-writer';
@@ -32,9 +34,7 @@ export async function* readLayoutRecords(
   path: string,
   opts: LayoutRecordOptions
 ): AsyncGenerator<RecordBatch> {
-  for await (const {file, layout, text} of passedFiles(path, opts)) {
-    yield* fileLayoutRecords(text, file, layout, opts);
-  }
+  yield* bodyRecords(path, opts, opts.layouts);
 }
 
 /** Room for the line number and the `layout` member. */
@@ -48,7 +48,7 @@ export async function* fileLayoutRecords(
   opts: Pick<
     LayoutRecordOptions,
     'layouts' | 'fields' | 'envelope' | 'amountsAs'
-  >
+  > & {region?: ParseOptions['region']}
 ): AsyncGenerator<RecordBatch> {
   const {
     before: batchStart,
@@ -62,7 +62,10 @@ export async function* fileLayoutRecords(
   const plain = new PlainWriter(typer);
   const out = new JsonBytes();
   let yielded = false;
-  for await (const batch of parseLines(input, file, {raw: true})) {
+  for await (const batch of parseLines(input, file, {
+    raw: true,
+    region: opts.region,
+  })) {
     const before = batchStart();
     let count = 0;
     for (const line of batch) {

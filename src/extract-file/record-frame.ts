@@ -1,14 +1,18 @@
 /**
  * What goes around each record's `data` JSON in the output: the stream passes
- * the Airbyte RECORD envelope (protocol/output.ts; `before` is asked once per
- * batch, so it can carry the batch's emitted_at). Default: one data object per line.
+ * the Airbyte RECORD envelope (protocol/output.ts). Plain data, so that the
+ * parse workers get it too. Default: one data object per line.
  */
 export interface Envelope {
-  before(): string;
+  /**
+   * The envelope's start: its parts joined by the emission time (Date.now(),
+   * taken once per batch: the RECORD's emitted_at); one part: no time.
+   */
+  before: readonly string[];
   after: string;
 }
 
-const DATA_LINES: Envelope = {before: () => '', after: '\n'};
+const DATA_LINES: Envelope = {before: [''], after: '\n'};
 
 /** The bytes every record of one file starts and ends with, built once per file. */
 export interface RecordFrame {
@@ -27,7 +31,7 @@ export function recordFrame(
 ): RecordFrame {
   const fixed = JSON.stringify({...fields, file_name: file});
   return {
-    before: () => Buffer.from(envelope.before()),
+    before: () => Buffer.from(envelope.before.join(String(Date.now()))),
     head: Buffer.from(`${fixed.slice(0, -1)},"line_number":`),
     after: Buffer.from(`}${envelope.after}`),
   };

@@ -47,7 +47,7 @@ export class Output {
 
   /** The RECORD envelope of `stream` for writers that build lines as bytes (see raw). */
   static envelope(stream: string): Envelope {
-    return {before: () => recordPrefix(stream, Date.now()), after: '}}\n'};
+    return {before: recordPrefixParts(stream), after: '}}\n'};
   }
 
   /** RECORD lines already written as bytes inside an envelope(). */
@@ -92,8 +92,16 @@ export class Output {
   }
 }
 
+/** A RECORD line's start, in two parts around its emitted_at. */
+function recordPrefixParts(stream: string): [string, string] {
+  return [
+    `{"type":"RECORD","record":{"stream":${JSON.stringify(stream)},"emitted_at":`,
+    ',"data":',
+  ];
+}
+
 function recordPrefix(stream: string, emittedAt: number): string {
-  return `{"type":"RECORD","record":{"stream":${JSON.stringify(stream)},"emitted_at":${emittedAt},"data":`;
+  return recordPrefixParts(stream).join(String(emittedAt));
 }
 
 /** The process's writer: the logger, the runner and the read loop share it (one back-pressure, one order). */

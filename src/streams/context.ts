@@ -8,6 +8,7 @@ import {
   stopsSync,
   withContext,
 } from '../errors';
+import type {EmitPool} from '../extract-file';
 import {Logger} from '../protocol/logger';
 
 /** What every stream may use during one sync. */
@@ -22,7 +23,9 @@ export class SyncContext {
     readonly config: ResolvedConfig,
     readonly logger: Logger,
     /** A private folder for downloaded bodies, removed after the sync. */
-    readonly workDir: string
+    readonly workDir: string,
+    /** The parse workers that write the file streams' rows (none: the reading thread writes them). */
+    readonly emitPool?: EmitPool
   ) {}
 
   /** Every definition Concur lists, listed once per sync. */

@@ -63,5 +63,6 @@ export function recordOptions(
     amountsAs: ctx.config.amountsAs,
     fields: body.fields,
     envelope: Output.envelope(stream),
+    pool: ctx.emitPool,
   };
 }

@@ -1,0 +1,61 @@
+import {parentPort} from 'worker_threads';
+
+import {ConnectorError} from '../errors';
+import type {RegionReply, RegionRequest} from './emit-pool';
+import {taskRecords} from './file-task';
+
+/**
+ * A parse worker (emit-pool.ts): one region of a file at a time, parsed and
+ * written as RECORD bytes exactly as the reading thread would write them,
+ * sent back whole (the buffer is transferred, not copied).
+ */
+
+const port = parentPort;
+if (!port) throw new Error('emit-worker.ts runs as a worker thread only');
+
+port.on('message', (req: RegionRequest) => {
+  void emitRegion(req).then(
+    ({reply, transfer}) => port.postMessage(reply, transfer),
+    (err) => port.postMessage({id: req.id, error: errorData(err)})
+  );
+});
+
+async function emitRegion({
+  id,
+  task,
+  bytes,
+  firstLine,
+  atStart,
+}: RegionRequest): Promise<{reply: RegionReply; transfer: ArrayBuffer[]}> {
+  const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const parts: Buffer[] = [];
+  let count = 0;
+  let size = 0;
+  for await (const batch of taskRecords([input], task, {firstLine, atStart})) {
+    parts.push(batch.bytes);
+    count += batch.count;
+    size += batch.bytes.length;
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return {reply: {id, count, bytes: out}, transfer: [out.buffer]};
+}
+
+function errorData(err: unknown): RegionReply['error'] {
+  if (err instanceof ConnectorError) {
+    return {
+      name: err.name,
+      message: err.message,
+      code: err.code,
+      context: err.context,
+    };
+  }
+  return {
+    name: 'Error',
+    message: err instanceof Error ? err.message : String(err),
+  };
+}

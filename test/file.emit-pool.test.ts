@@ -1,0 +1,111 @@
+import fs from 'fs';
+import path from 'path';
+
+import {fileRecords} from '../src/extract-file';
+import {cpuQuota, parseWorkerCount} from '../src/extract-file/emit-pool';
+import {FileTask} from '../src/extract-file/file-task';
+import {failure, saeDetail} from './helpers/file';
+import {tempDir} from './helpers/temp';
+
+/**
+ * The parse worker pool itself. Its bytes are compared with the reading
+ * thread's through bin/main (test/read.parse-workers.test.ts); here, what a
+ * sync cannot show: a worker's error arrives as the error the reading
+ * thread throws, and how many workers a machine or container gets. The
+ * pool is the compiled one (lib/, as bin/main runs it): a worker thread
+ * cannot load the TypeScript sources.
+ */
+
+/* eslint-disable @typescript-eslint/no-var-requires */
+const {EmitPool} = require('../lib/src/extract-file/emit-pool');
+const lib = require('../lib/src/errors');
+/* eslint-enable @typescript-eslint/no-var-requires */
+
+/** The error a promise rejects with. */
+async function rejection(p: Promise<unknown>): Promise<any> {
+  try {
+    await p;
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('parse worker pool', () => {
+  test('a line a worker refuses fails as in the reading thread: same class, code, message, file and line', async () => {
+    const good = saeDetail({});
+    const bad = good.split('|').slice(0, 300).join('|'); // 300 of 400 fields
+    const text = Buffer.from(`${good}\n${good}\n${bad}\n`);
+    const task: FileTask = {
+      file: 'x.txt',
+      layout: 'sae_v3',
+      fields: {job_id: 'j'},
+      amountsAs: 'number',
+    };
+    const inThread = await failure(
+      (async () => {
+        for await (const b of fileRecords(
+          [text],
+          'x.txt',
+          {job_id: 'j'},
+          undefined,
+          'sae_v3'
+        ))
+          void b;
+      })()
+    );
+    const pool = EmitPool.create(2);
+    try {
+      const region = {bytes: text.subarray(0), firstLine: 7, atStart: false};
+      const err = await rejection(pool.run(task, region));
+      expect(err).toBeInstanceOf(lib.DataError);
+      expect(err.code).toBe('FILE_WIDTH_MISMATCH');
+      expect(err.message).toBe(inThread.message);
+      // The region's own line numbers: it started at line 7.
+      expect(err.context).toEqual({file: 'x.txt', line: 9});
+      expect(inThread.context).toEqual({file: 'x.txt', line: 3});
+      // The pool goes on after a data error.
+      const ok = await pool.run(task, {
+        bytes: Buffer.from(`${good}\n`),
+        firstLine: 1,
+        atStart: true,
+      });
+      expect(ok.count).toBe(1);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('workers: one per CPU but one (the main thread writes), CONCUR_PARSE_WORKERS overrides', () => {
+    expect(parseWorkerCount({CONCUR_PARSE_WORKERS: '0'})).toBe(0);
+    expect(parseWorkerCount({CONCUR_PARSE_WORKERS: '3'})).toBe(3);
+    expect(parseWorkerCount({CONCUR_PARSE_WORKERS: '99'})).toBe(8);
+    const dflt = parseWorkerCount({});
+    expect(dflt).toBeLessThanOrEqual(8);
+    expect(parseWorkerCount({CONCUR_PARSE_WORKERS: 'many'})).toBe(dflt);
+  });
+
+  test.each([
+    ['cgroup v2 quota of 2.5 CPUs', {'cpu.max': '250000 100000'}, 2],
+    ['cgroup v2 without a quota', {'cpu.max': 'max 100000'}, undefined],
+    ['cgroup v2 quota under one CPU', {'cpu.max': '50000 100000'}, 1],
+    [
+      'cgroup v1 quota of 4 CPUs',
+      {'cpu/cpu.cfs_quota_us': '400000', 'cpu/cpu.cfs_period_us': '100000'},
+      4,
+    ],
+    [
+      'cgroup v1 without a quota',
+      {'cpu/cpu.cfs_quota_us': '-1', 'cpu/cpu.cfs_period_us': '100000'},
+      undefined,
+    ],
+    ['no cgroup files', {}, undefined],
+  ])('container CPUs: %s', (_label, files, cpus) => {
+    const root = tempDir('concur-cgroup-');
+    for (const [f, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(root, f)), {recursive: true});
+      fs.writeFileSync(path.join(root, f), `${text}\n`);
+    }
+    expect(cpuQuota(root)).toBe(cpus);
+  });
+});
