@@ -2,7 +2,7 @@ import type {AmountsAs} from '../config';
 import {fileRecords, passedFiles, RecordBatch, RecordOptions} from './index';
 import {fileLayoutRecords} from './layout-rows';
 import type {LayoutId} from './layouts';
-import {parallelRecords} from './parallel';
+import {parallelRecords, REGION_BYTES} from './parallel';
 import type {ByteSource, ParseOptions} from './parser';
 import type {Envelope} from './record-frame';
 
@@ -45,15 +45,22 @@ export function taskRecords(
 }
 
 /**
+ * The smallest file the parse workers write: below two regions there is
+ * nothing to run side by side, only a round trip to pay.
+ */
+export const PARALLEL_MIN_BYTES = 2 * REGION_BYTES;
+
+/**
  * The records of every file of a downloaded body that passed its check:
- * written by the parse workers when there is a pool, in this thread otherwise.
+ * written by the parse workers when there is a pool (and the file is large
+ * enough), in this thread otherwise.
  */
 export async function* bodyRecords(
   path: string,
   opts: RecordOptions,
   layouts?: readonly LayoutId[]
 ): AsyncGenerator<RecordBatch> {
-  for await (const {file, layout, text} of passedFiles(path, opts)) {
+  for await (const {file, layout, size, text} of passedFiles(path, opts)) {
     const task: FileTask = {
       file,
       layout,
@@ -62,7 +69,7 @@ export async function* bodyRecords(
       amountsAs: opts.amountsAs ?? 'number',
       layouts,
     };
-    yield* opts.pool
+    yield* opts.pool && size >= PARALLEL_MIN_BYTES
       ? parallelRecords(text, task, opts.pool)
       : taskRecords(text, task);
   }

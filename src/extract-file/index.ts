@@ -94,7 +94,13 @@ export async function* readExtractRecords(
 export async function* passedFiles(
   path: string,
   opts: CheckOptions & {checks: readonly FileCheck[]}
-): AsyncGenerator<{file: string; layout: LayoutId | null; text: ByteSource}> {
+): AsyncGenerator<{
+  file: string;
+  layout: LayoutId | null;
+  /** Bytes of the file as served (its check's size_bytes). */
+  size: number;
+  text: ByteSource;
+}> {
   const byName = new Map(opts.checks.map((c) => [c.file, c]));
   const encoding = opts.encoding ?? DEFAULT_FILE_ENCODING;
   for await (const {name, stream} of openExtractFiles(path, opts)) {
@@ -104,6 +110,7 @@ export async function* passedFiles(
     yield {
       file: name,
       layout: check.layout,
+      size: check.size_bytes,
       text: decodeToUtf8(stream, encoding, name),
     };
   }
