@@ -117,6 +117,34 @@ describe('downloadFile (docs/concur-extract-api.md#file)', () => {
     );
   });
 
+  it('gives each attempt a fresh observer: the cut one aborted, the last one all the bytes, then end', async () => {
+    let n = 0;
+    const s = await start((_req, res) => {
+      if (n++ === 0) return cutShort(res, BODY.subarray(0, 1000), BODY.length);
+      send(res, 200, BODY.toString(), {'Content-Type': 'text/plain'});
+    });
+    const seen: {bytes: Buffer[]; ended: boolean; aborted: boolean}[] = [];
+    await clientFor(s).client.downloadFile(
+      job(),
+      path.join(dir, 'f'),
+      undefined,
+      () => {
+        const o = {bytes: [] as Buffer[], ended: false, aborted: false};
+        seen.push(o);
+        return {
+          write: (chunk) => void o.bytes.push(Buffer.from(chunk)),
+          end: () => (o.ended = true),
+          abort: () => (o.aborted = true),
+        };
+      }
+    );
+    expect(seen.map((o) => [o.aborted, o.ended])).toEqual([
+      [true, false],
+      [false, true],
+    ]);
+    expect(Buffer.concat(seen[1].bytes).equals(BODY)).toBe(true);
+  });
+
   it('treats a body that ends cleanly before its Content-Length as cut short', async () => {
     let n = 0;
     const s = await start((_req, res) => {

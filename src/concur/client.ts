@@ -6,7 +6,7 @@
 import {ResolvedConfig} from '../config';
 import {ConnectorError, DataError, ErrorContext, withContext} from '../errors';
 import {Auth, Session} from './auth';
-import {DownloadResult} from './download';
+import {BodyObserver, DownloadResult} from './download';
 import {Http} from './http';
 import {EXTRACT_BASE_PATH} from './limits';
 import {jobIdOf, resolveOnBase} from './links';
@@ -122,12 +122,14 @@ export class ConcurClient {
 
   /**
    * Streams the job's file to `destPath` (docs/concur-extract-api.md#file). A body cut short is retried
-   * from scratch (the file is truncated, `onProgress` restarts from 0).
+   * from scratch (the file is truncated, `onProgress` restarts from 0, and
+   * `observe` gives a fresh observer).
    */
   async downloadFile(
     job: Job,
     destPath: string,
-    onProgress?: (bytesSoFar: number) => void
+    onProgress?: (bytesSoFar: number) => void,
+    observe?: () => BodyObserver
   ): Promise<DownloadResult> {
     const fileLink = job.fileLink;
     if (!fileLink) {
@@ -145,7 +147,8 @@ export class ConcurClient {
             headers: {Authorization: s.authorization, Accept: FILE_ACCEPT},
           },
           destPath,
-          onProgress
+          onProgress,
+          observe
         )
       );
     } catch (err) {

@@ -21,10 +21,24 @@ export interface DownloadResult {
   contentType: string | undefined;
 }
 
+/**
+ * Sees a body's bytes as they are written to disk, e.g. to check a file
+ * while it downloads. A new observer per attempt (a retry starts over).
+ */
+export interface BodyObserver {
+  /** A chunk, as written (decoded); a returned promise holds the download back until it settles. */
+  write(chunk: Buffer): void | Promise<void>;
+  /** The whole body is on disk. */
+  end(): void;
+  /** The attempt failed; nothing more comes. */
+  abort(err: unknown): void;
+}
+
 interface DownloadOptions {
   timeoutMs: number;
   logger: Logger;
   onProgress?: (bytesSoFar: number) => void;
+  observe?: () => BodyObserver;
 }
 
 export async function downloadOnce(
@@ -62,21 +76,32 @@ export async function downloadOnce(
     const body = await readSome(res.data, MAX_ERROR_BODY_BYTES);
     throw statusError(what, res.status, headers, body);
   }
-  const received = await writeBody(
-    res.data,
-    headers,
-    dest,
-    what,
-    opts.onProgress
-  );
+  const observer = opts.observe?.();
+  let received;
+  try {
+    received = await writeBody(
+      res.data,
+      headers,
+      dest,
+      what,
+      opts.onProgress,
+      observer
+    );
+  } catch (err) {
+    observer?.abort(err);
+    throw err;
+  }
   const expected = contentLength(headers['content-length']);
   if (expected !== undefined && received.raw !== expected) {
-    throw new NetworkError(
+    const err = new NetworkError(
       `${what} failed: the body was cut short after ${received.raw} of ${expected} bytes`,
       'BODY_CUT_SHORT',
       true
     );
+    observer?.abort(err);
+    throw err;
   }
+  observer?.end();
   return {bytes: received.written, contentType: headers['content-type']};
 }
 
@@ -86,7 +111,8 @@ async function writeBody(
   headers: Record<string, string | undefined>,
   dest: string,
   what: string,
-  onProgress?: (bytesSoFar: number) => void
+  onProgress?: (bytesSoFar: number) => void,
+  observer?: BodyObserver
 ): Promise<{raw: number; written: number}> {
   let decode: Transform[];
   try {
@@ -104,6 +130,7 @@ async function writeBody(
   const stages = decode.length
     ? [body, counter((n) => (counts.raw += n)), ...decode, counter(progress)]
     : [body, counter((n) => ((counts.raw += n), progress(n)))];
+  if (observer) stages.push(observed(observer));
   const out = createWriteStream(dest, {
     flags: 'w',
     highWaterMark: FILE_WRITE_CHUNK_BYTES,
@@ -135,6 +162,23 @@ function counter(onBytes: (n: number) => void): Transform {
     transform(chunk: Buffer, _enc, done) {
       onBytes(chunk.length);
       done(null, chunk);
+    },
+  });
+}
+
+/** Hands each chunk to the observer on its way to disk, waiting while it asks to. */
+function observed(observer: BodyObserver): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      let wait;
+      try {
+        wait = observer.write(chunk);
+      } catch (err) {
+        done(err as Error);
+        return;
+      }
+      if (wait) wait.then(() => done(null, chunk), done);
+      else done(null, chunk);
     },
   });
 }

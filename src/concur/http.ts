@@ -8,7 +8,7 @@
 import axios, {AxiosInstance} from 'axios';
 
 import {ConnectorError, isRetriable} from '../errors';
-import {downloadOnce, DownloadResult} from './download';
+import {BodyObserver, downloadOnce, DownloadResult} from './download';
 import {
   provablyNotProcessed,
   statusError,
@@ -120,13 +120,15 @@ export class Http {
   download(
     req: HttpRequest,
     dest: string,
-    onProgress?: (bytesSoFar: number) => void
+    onProgress?: (bytesSoFar: number) => void,
+    observe?: () => BodyObserver
   ): Promise<DownloadResult> {
     return this.withRetries(req, () =>
       downloadOnce(this.axios, req, dest, {
         timeoutMs: this.timeoutMs,
         logger: this.logger,
         onProgress,
+        observe,
       })
     );
   }

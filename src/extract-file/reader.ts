@@ -50,8 +50,18 @@ export async function isZip(path: string): Promise<boolean> {
   try {
     const head = Buffer.alloc(4);
     const {bytesRead} = await fh.read(head, 0, 4, 0);
-    return bytesRead === 4 && ZIP_MAGIC.some((m) => m.equals(head));
+    return isZipHead(head.subarray(0, bytesRead));
   } finally {
     await fh.close();
   }
 }
+
+/** Whether a body starting with `head` (its first 4 bytes, or all of a shorter body) is a ZIP. */
+export function isZipHead(head: Buffer): boolean {
+  return (
+    head.length >= 4 && ZIP_MAGIC.some((m) => m.equals(head.subarray(0, 4)))
+  );
+}
+
+/** Bytes of a body's start that decide {@link isZipHead}. */
+export const ZIP_HEAD_BYTES = 4;

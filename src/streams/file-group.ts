@@ -9,6 +9,7 @@ import {StreamState} from '../state';
 import {ConcurStream, StreamEvent} from './base';
 import {SyncContext} from './context';
 import {advance, compareTimes, jobsToEmit} from './cursor';
+import {DownloadCheck} from './download-check';
 import {applyFileChecks} from './file-checks';
 import {isCompleted, listJobs} from './job-lifecycle';
 import {prefetch} from './prefetch';
@@ -112,6 +113,8 @@ export async function* readFileStreams(
     (a, b) => Number(a.stream.isLedger) - Number(b.stream.isLedger)
   );
   const states = members.map((m) => (m.incremental ? m.state : {}));
+  // The parse workers load while the first job is listed, downloaded and checked.
+  ctx.emitPool?.warm();
   for (const def of await ctx.definitions()) {
     // The streams whose data a failure here is missing from (all, until a job narrows it).
     let affected = members;
@@ -143,7 +146,8 @@ export async function* readFileStreams(
           spoolPath: (job) =>
             path.join(ctx.workDir, `${def.id}-${job.id}.body`),
           download: (job, file) => downloadJob(ctx, def, job, file),
-          prepare: (job, file) => checkJob(ctx, def, job, file),
+          prepare: (job, file, downloaded) =>
+            checkJob(ctx, def, job, file, downloaded),
         }
       )) {
         const needing = todo[k].needing;
@@ -190,24 +194,33 @@ export async function* readFileStreams(
   }
 }
 
-/** Downloads a job's body to `file`. */
+/** A downloaded body, and its text file's check made while it downloaded (undefined: check it from disk). */
+interface Downloaded {
+  checked: Promise<FileCheck[] | undefined>;
+}
+
+/** Downloads a job's body to `file`, checking a text body on the way (download-check.ts). */
 async function downloadJob(
   ctx: SyncContext,
   def: Definition,
   job: Job,
   file: string
-): Promise<void> {
+): Promise<Downloaded> {
   let bytes = 0;
   const progress = startProgress(
     ctx.logger,
     (s) =>
       `Definition "${def.name}", job ${job.id}: downloading, ${formatBytes(bytes)} read in ${s}s`
   );
+  const check = new DownloadCheck(defaultNameOf(job), ctx.config.fileEncoding);
   try {
-    await ctx.client.downloadFile(job, file, (n) => (bytes = n));
+    await ctx.client.downloadFile(job, file, (n) => (bytes = n), check.observe);
   } finally {
     progress.stop();
   }
+  const checked = check.result();
+  checked.catch(() => undefined); // awaited by checkJob, unless the sync stops first
+  return {checked};
 }
 
 /** The check pass over a downloaded body (the ledger's facts, every file's verdict). */
@@ -215,14 +228,17 @@ async function checkJob(
   ctx: SyncContext,
   def: Definition,
   job: Job,
-  file: string
+  file: string,
+  {checked}: Downloaded
 ): Promise<JobBody> {
-  const defaultName = `${job.id}.txt`;
-  const files = await checkExtractFiles(file, {
-    defaultName,
-    maxUnzippedBytes: ctx.config.maxUnzippedBytes,
-    encoding: ctx.config.fileEncoding,
-  });
+  const defaultName = defaultNameOf(job);
+  const files =
+    (await checked) ??
+    (await checkExtractFiles(file, {
+      defaultName,
+      maxUnzippedBytes: ctx.config.maxUnzippedBytes,
+      encoding: ctx.config.fileEncoding,
+    }));
   return {
     def,
     job,
@@ -237,6 +253,11 @@ async function checkJob(
     files,
     released: true,
   };
+}
+
+/** The file name of a body that is not a ZIP. */
+function defaultNameOf(job: Job): string {
+  return `${job.id}.txt`;
 }
 
 function markFailed(body: JobBody, err: unknown): void {
