@@ -1,4 +1,5 @@
 import fs from 'fs';
+import os from 'os';
 import path from 'path';
 
 import {fileRecords} from '../src/extract-file';
@@ -76,12 +77,13 @@ describe('parse worker pool', () => {
     }
   });
 
-  test('workers: one per CPU but one (the main thread writes), CONCUR_PARSE_WORKERS overrides', () => {
+  test('workers: one per CPU but one (the main thread writes), none when that is under 2; CONCUR_PARSE_WORKERS overrides', () => {
     expect(parseWorkerCount({CONCUR_PARSE_WORKERS: '0'})).toBe(0);
     expect(parseWorkerCount({CONCUR_PARSE_WORKERS: '3'})).toBe(3);
     expect(parseWorkerCount({CONCUR_PARSE_WORKERS: '99'})).toBe(8);
     const dflt = parseWorkerCount({});
-    expect(dflt).toBeLessThanOrEqual(8);
+    const cpus = Math.min(os.availableParallelism(), cpuQuota() ?? Infinity);
+    expect(dflt).toBe(cpus >= 3 ? Math.min(cpus - 1, 8) : 0);
     expect(parseWorkerCount({CONCUR_PARSE_WORKERS: 'many'})).toBe(dflt);
   });
 

@@ -13,8 +13,8 @@ import type {Region} from './regions';
  * writes the finished ones, in file order (parallel.ts). Started on first
  * use, one region per worker at a time, closed after the sync.
  *
- * How many: {@link parseWorkerCount}. With one CPU: none (the rows are
- * written in the reading thread).
+ * How many: {@link parseWorkerCount}. With fewer than 3 CPUs: none by
+ * default (the rows are written in the reading thread).
  */
 
 /**
@@ -183,11 +183,10 @@ function toError(e: NonNullable<RegionReply['error']>): Error {
 /**
  * Parse workers for this process: CONCUR_PARSE_WORKERS if set, otherwise one
  * per CPU the process may use (its affinity, and a container's CPU quota)
- * but one, at most {@link MAX_PARSE_WORKERS}; 0 with one CPU. The CPU left
- * is the main thread's: it downloads, runs the check pass and writes every
- * record. Measured on 2 CPUs (README "Speed"): one worker beside the main
- * thread is faster than two (which compete with it and with the
- * destination's reader) and keeps the peak RSS ~70 MB lower.
+ * but one, at most {@link MAX_PARSE_WORKERS} — and none when that leaves
+ * fewer than 2: the CPU left is the main thread's (it downloads, runs the
+ * check pass and writes every record), and on 2 CPUs one worker beside it
+ * measured no faster than none, with ~60 MB more RSS (README "Benchmark").
  */
 export function parseWorkerCount(env = process.env): number {
   const set = env[PARSE_WORKERS_ENV];
@@ -196,7 +195,8 @@ export function parseWorkerCount(env = process.env): number {
     if (Number.isInteger(n) && n >= 0) return Math.min(n, MAX_PARSE_WORKERS);
   }
   const cpus = Math.min(os.availableParallelism(), cpuQuota() ?? Infinity);
-  return cpus >= 2 ? Math.min(cpus - 1, MAX_PARSE_WORKERS) : 0;
+  const workers = Math.min(cpus - 1, MAX_PARSE_WORKERS);
+  return workers >= 2 ? workers : 0;
 }
 
 /** The CPUs a cgroup's quota allows (v2 `cpu.max`, v1 `cfs_quota_us`), rounded down; undefined: no quota. */

@@ -1,0 +1,56 @@
+/**
+ * How the parse workers scale, without the rest of a sync: every region of a
+ * bench file written into memory (no download, no check, no stdout) by
+ * 1, 2, … workers.
+ *
+ *   npm run build && node lib/bench/workers.js [file] [workers …]
+ *   (default: bench/out/sae_v3_200MB.txt, made by `npm run bench`; 1 2)
+ */
+import fs from 'fs';
+import path from 'path';
+
+import {EmitPool, RegionRecords} from '../src/extract-file/emit-pool';
+import {FileTask} from '../src/extract-file/file-task';
+import {REGION_BYTES} from '../src/extract-file/parallel';
+import {Region, RegionCutter} from '../src/extract-file/regions';
+
+async function main(): Promise<void> {
+  const [file, ...counts] = process.argv.slice(2);
+  const input =
+    file ??
+    path.join(__dirname, '..', '..', 'bench', 'out', 'sae_v3_200MB.txt');
+  const bytes = fs.readFileSync(input);
+  const cutter = new RegionCutter(REGION_BYTES);
+  const regions: Region[] = cutter.push(bytes);
+  const last = cutter.end();
+  if (last) regions.push(last);
+  const task: FileTask = {
+    file: path.basename(input),
+    layout: 'sae_v3',
+    fields: {job_id: 'bench'},
+    amountsAs: 'number',
+  };
+  for (const n of (counts.length ? counts : ['1', '2']).map(Number)) {
+    const pool = EmitPool.create(n)!;
+    pool.warm();
+    const started = process.hrtime.bigint();
+    const inFlight: Promise<RegionRecords>[] = [];
+    let out = 0;
+    for (const r of regions) {
+      inFlight.push(pool.run(task, r));
+      if (inFlight.length >= 2 * n)
+        out += (await inFlight.shift()!).bytes.length;
+    }
+    for (const p of inFlight) out += (await p).bytes.length;
+    const s = Number(process.hrtime.bigint() - started) / 1e9;
+    process.stdout.write(
+      `${n} worker(s): ${s.toFixed(2)} s for ${regions.length} regions, ${(out / 2 ** 20).toFixed(0)} MB of records\n`
+    );
+    await pool.close();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
