@@ -9,10 +9,9 @@
 import fs from 'fs';
 import path from 'path';
 
-import {EmitPool, RegionRecords} from '../src/extract-file/emit-pool';
+import {EmitPool} from '../src/extract-file/emit-pool';
 import {FileTask} from '../src/extract-file/file-task';
-import {REGION_BYTES} from '../src/extract-file/parallel';
-import {Region, RegionCutter} from '../src/extract-file/regions';
+import {parallelRecords} from '../src/extract-file/parallel';
 
 async function main(): Promise<void> {
   const [file, ...counts] = process.argv.slice(2);
@@ -20,10 +19,6 @@ async function main(): Promise<void> {
     file ??
     path.join(__dirname, '..', '..', 'bench', 'out', 'sae_v3_200MB.txt');
   const bytes = fs.readFileSync(input);
-  const cutter = new RegionCutter(REGION_BYTES);
-  const regions: Region[] = cutter.push(bytes);
-  const last = cutter.end();
-  if (last) regions.push(last);
   const task: FileTask = {
     file: path.basename(input),
     layout: 'sae_v3',
@@ -34,17 +29,16 @@ async function main(): Promise<void> {
     const pool = EmitPool.create(n)!;
     pool.warm();
     const started = process.hrtime.bigint();
-    const inFlight: Promise<RegionRecords>[] = [];
     let out = 0;
-    for (const r of regions) {
-      inFlight.push(pool.run(task, r));
-      if (inFlight.length >= 2 * n)
-        out += (await inFlight.shift()!).bytes.length;
+    let regions = 0;
+    // The connector's own path: cut, sent, written in file order (parallel.ts).
+    for await (const batch of parallelRecords([bytes], task, pool)) {
+      out += batch.bytes.length;
+      regions++;
     }
-    for (const p of inFlight) out += (await p).bytes.length;
     const s = Number(process.hrtime.bigint() - started) / 1e9;
     process.stdout.write(
-      `${n} worker(s): ${s.toFixed(2)} s for ${regions.length} regions, ${(out / 2 ** 20).toFixed(0)} MB of records\n`
+      `${n} worker(s): ${s.toFixed(2)} s for ${regions} regions, ${(out / 2 ** 20).toFixed(0)} MB of records\n`
     );
     await pool.close();
   }

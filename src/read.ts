@@ -74,12 +74,7 @@ export async function runRead(
     const client = source.createClient(config, rawConfig, output, {
       onRateLimited: (quotaReset) => void statuses.rateLimited(quotaReset),
     });
-    pool = EmitPool.create(); // its workers start when the first file is emitted
-    logger.info(
-      pool
-        ? `Extract file rows are written by ${pool.size} parse worker thread(s)`
-        : 'Extract file rows are written by the main thread (no parse workers)'
-    );
+    pool = EmitPool.create(); // its workers start with the file streams (file-group.ts)
     ctx = new SyncContext(client, config, logger, workDir.dir, pool);
     // Credentials first: their failure is the sync's, not a stream's.
     await client.authenticate();

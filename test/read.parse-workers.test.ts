@@ -1,5 +1,6 @@
-import {Scenario} from 'concur-extract-simulator';
+import {buildSaeFile, Scenario} from 'concur-extract-simulator';
 
+import {PARALLEL_MIN_BYTES} from '../src/extract-file/file-task';
 import {catalog, CliResult} from './helpers/cli';
 import {
   baseScenario,
@@ -37,6 +38,9 @@ function quotedText(): string {
   return lines.join('\r\n');
 }
 
+const QUOTED = quotedText();
+const BIG_SAE = buildSaeFile({details: 3000, seed: 31}).body;
+
 const SCENARIO = (): Scenario =>
   baseScenario([
     {
@@ -48,7 +52,7 @@ const SCENARIO = (): Scenario =>
           status: 'Completed',
           start_time: '2024-05-01T06:00:00Z',
           stop_time: '2024-05-01T06:00:40Z',
-          file: {sae_v3: {details: 3000, seed: 31}},
+          file: {base64: BIG_SAE.toString('base64')},
         },
         {
           id: 'workers$2',
@@ -57,7 +61,7 @@ const SCENARIO = (): Scenario =>
           stop_time: '2024-05-02T06:00:40Z',
           file: {
             zip: [
-              {name: 'quoted.txt', file: {text: quotedText()}},
+              {name: 'quoted.txt', file: {text: QUOTED}},
               {name: 'sae.txt', file: {sae_v3: {details: 1500, seed: 32}}},
               {name: 'empty.txt', file: {text: ''}},
             ],
@@ -83,6 +87,9 @@ describe('parse workers (bin/main read)', () => {
   afterAll(async () => sim?.close());
 
   test('1 and 3 workers write the same bytes as the reading thread alone', async () => {
+    // Both large files go to the workers (smaller ones stay in the reading thread).
+    expect(Buffer.byteLength(QUOTED)).toBeGreaterThan(PARALLEL_MIN_BYTES);
+    expect(BIG_SAE.length).toBeGreaterThan(PARALLEL_MIN_BYTES);
     const read = (workers: string): Promise<CliResult> =>
       readSim(sim, catalog(STREAMS), {
         env: {CONCUR_PARSE_WORKERS: workers},

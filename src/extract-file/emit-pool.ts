@@ -28,7 +28,6 @@ export const MAX_PARSE_WORKERS = 8;
 export const PARSE_WORKERS_ENV = 'CONCUR_PARSE_WORKERS';
 
 export interface RegionRequest {
-  id: number;
   task: FileTask;
   /** The region's bytes (transferred to the worker). */
   bytes: Uint8Array;
@@ -36,8 +35,8 @@ export interface RegionRequest {
   atStart: boolean;
 }
 
+/** A worker's answer to its one request in work (the pool knows which worker has which). */
 export interface RegionReply {
-  id: number;
   count?: number;
   bytes?: Uint8Array;
   error?: {
@@ -68,7 +67,6 @@ export class EmitPool {
   private readonly idle: Worker[] = [];
   private readonly running = new Map<Worker, Pending>();
   private readonly queue: Pending[] = [];
-  private nextId = 0;
   private broken?: Error;
 
   private constructor(readonly size: number) {}
@@ -93,7 +91,6 @@ export class EmitPool {
     // A copy of exactly the region's bytes, transferred (a view would send its whole buffer).
     const bytes = new Uint8Array(region.bytes);
     const request: RegionRequest = {
-      id: this.nextId++,
       task,
       bytes,
       firstLine: region.firstLine,

@@ -16,12 +16,11 @@ if (!port) throw new Error('emit-worker.ts runs as a worker thread only');
 port.on('message', (req: RegionRequest) => {
   void emitRegion(req).then(
     ({reply, transfer}) => port.postMessage(reply, transfer),
-    (err) => port.postMessage({id: req.id, error: errorData(err)})
+    (err) => port.postMessage({error: errorData(err)})
   );
 });
 
 async function emitRegion({
-  id,
   task,
   bytes,
   firstLine,
@@ -42,7 +41,7 @@ async function emitRegion({
     out.set(p, at);
     at += p.length;
   }
-  return {reply: {id, count, bytes: out}, transfer: [out.buffer]};
+  return {reply: {count, bytes: out}, transfer: [out.buffer]};
 }
 
 function errorData(err: unknown): RegionReply['error'] {

@@ -3,7 +3,6 @@ import {withContext} from '../errors';
 import {CheckOptions, FileCheck} from './check';
 import type {EmitPool} from './emit-pool';
 import {decodeToUtf8, DEFAULT_FILE_ENCODING} from './encoding';
-import {bodyRecords} from './file-task';
 import {JsonBytes} from './json-bytes';
 import {columnsInto, LayoutId, LineLayout} from './layouts';
 import {
@@ -82,13 +81,12 @@ export interface RecordBatch {
   bytes: Buffer;
 }
 
-/** The records of every file of a downloaded body that passed its check, ready to write. */
-export async function* readExtractRecords(
-  path: string,
-  opts: RecordOptions
-): AsyncGenerator<RecordBatch> {
-  yield* bodyRecords(path, opts);
-}
+/**
+ * The records of every file of a downloaded body that passed its check, ready
+ * to write: every line (extract_file_rows), or only the DETAIL lines of the
+ * given layouts (sae_rows, prae_rows: layout-rows.ts). file-task.ts.
+ */
+export {bodyRecords as readExtractRecords} from './file-task';
 
 /** The files of a body whose check passed, as UTF-8 text, with their layout. */
 export async function* passedFiles(

@@ -1,5 +1,4 @@
 import {withContext} from '../errors';
-import {bodyRecords} from './file-task';
 import {RecordBatch, RecordOptions} from './index';
 import {JsonBytes} from './json-bytes';
 import {columnsInto, LayoutId, LineLayout} from './layouts';
@@ -28,13 +27,6 @@ import {LineTyper} from './typer';
 export interface LayoutRecordOptions extends RecordOptions {
   /** The layouts whose DETAIL lines become records. */
   layouts: readonly LayoutId[];
-}
-
-export async function* readLayoutRecords(
-  path: string,
-  opts: LayoutRecordOptions
-): AsyncGenerator<RecordBatch> {
-  yield* bodyRecords(path, opts, opts.layouts);
 }
 
 /** Room for the line number and the `layout` member. */

@@ -3,7 +3,7 @@ import {toBuffer} from './encoding';
 import type {FileTask} from './file-task';
 import type {RecordBatch} from './index';
 import type {ByteSource} from './parser';
-import {RegionCutter} from './regions';
+import {Region, RegionCutter} from './regions';
 
 /**
  * The records of one file written by the parse workers (emit-pool.ts): the
@@ -38,7 +38,7 @@ export async function* parallelRecords(
   const cutter = new RegionCutter(REGION_BYTES);
   const inFlight: Promise<RegionRecords>[] = [];
   const limit = IN_FLIGHT_PER_WORKER * pool.size;
-  const send = (region: ReturnType<RegionCutter['end']>): void => {
+  const send = (region: Region | undefined): void => {
     if (!region) return;
     const p = pool.run(task, region);
     p.catch(() => undefined); // thrown at its turn; dropped when an earlier region failed

@@ -40,6 +40,9 @@ export async function* openExtractFiles(
   }
 }
 
+/** Bytes of a body's start that decide {@link isZipHead}. */
+export const ZIP_HEAD_BYTES = 4;
+
 const ZIP_MAGIC = [
   Buffer.from('PK\x03\x04', 'latin1'), // a local file header: an archive with entries
   Buffer.from('PK\x05\x06', 'latin1'), // end of central directory first: an empty archive
@@ -48,8 +51,8 @@ const ZIP_MAGIC = [
 export async function isZip(path: string): Promise<boolean> {
   const fh = await fs.open(path, 'r');
   try {
-    const head = Buffer.alloc(4);
-    const {bytesRead} = await fh.read(head, 0, 4, 0);
+    const head = Buffer.alloc(ZIP_HEAD_BYTES);
+    const {bytesRead} = await fh.read(head, 0, ZIP_HEAD_BYTES, 0);
     return isZipHead(head.subarray(0, bytesRead));
   } finally {
     await fh.close();
@@ -59,9 +62,7 @@ export async function isZip(path: string): Promise<boolean> {
 /** Whether a body starting with `head` (its first 4 bytes, or all of a shorter body) is a ZIP. */
 export function isZipHead(head: Buffer): boolean {
   return (
-    head.length >= 4 && ZIP_MAGIC.some((m) => m.equals(head.subarray(0, 4)))
+    head.length >= ZIP_HEAD_BYTES &&
+    ZIP_MAGIC.some((m) => m.equals(head.subarray(0, ZIP_HEAD_BYTES)))
   );
 }
-
-/** Bytes of a body's start that decide {@link isZipHead}. */
-export const ZIP_HEAD_BYTES = 4;

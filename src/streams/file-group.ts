@@ -115,6 +115,11 @@ export async function* readFileStreams(
   const states = members.map((m) => (m.incremental ? m.state : {}));
   // The parse workers load while the first job is listed, downloaded and checked.
   ctx.emitPool?.warm();
+  ctx.logger.info(
+    ctx.emitPool
+      ? `Extract file rows are written by ${ctx.emitPool.size} parse worker thread(s)`
+      : 'Extract file rows are written by the main thread (no parse workers)'
+  );
   for (const def of await ctx.definitions()) {
     // The streams whose data a failure here is missing from (all, until a job narrows it).
     let affected = members;
@@ -218,9 +223,7 @@ async function downloadJob(
   } finally {
     progress.stop();
   }
-  const checked = check.result();
-  checked.catch(() => undefined); // awaited by checkJob, unless the sync stops first
-  return {checked};
+  return {checked: check.result()}; // never rejects: a failed check is redone from disk
 }
 
 /** The check pass over a downloaded body (the ledger's facts, every file's verdict). */

@@ -1,5 +1,5 @@
 import {withContext} from '../errors';
-import {readExtractRecords, RecordBatch, RecordOptions} from '../extract-file';
+import {LayoutId, readExtractRecords, RecordOptions} from '../extract-file';
 import {Output} from '../protocol/output';
 import {SyncContext} from './context';
 import {FileStream, JobBody, JobRecords} from './file-group';
@@ -10,11 +10,10 @@ export abstract class RowStream extends FileStream {
     return [['job_id'], ['file_name'], ['line_number']];
   }
 
-  /** The stream's record batches of a downloaded body, written with `opts`. */
-  protected abstract batches(
-    path: string,
-    opts: RecordOptions
-  ): AsyncGenerator<RecordBatch>;
+  /** The layouts whose DETAIL lines are the stream's records; undefined: every line of every file. */
+  protected get layouts(): readonly LayoutId[] | undefined {
+    return undefined;
+  }
 
   async *jobRecords(
     ctx: SyncContext,
@@ -22,7 +21,8 @@ export abstract class RowStream extends FileStream {
   ): AsyncGenerator<JobRecords> {
     try {
       const opts = recordOptions(ctx, body, this.name);
-      for await (const {count, bytes} of this.batches(body.path, opts)) {
+      const batches = readExtractRecords(body.path, opts, this.layouts);
+      for await (const {count, bytes} of batches) {
         if (count) yield {raw: bytes, count};
       }
     } catch (err) {
@@ -39,13 +39,6 @@ export abstract class RowStream extends FileStream {
 export class ExtractFileRows extends RowStream {
   get name(): string {
     return 'extract_file_rows';
-  }
-
-  protected batches(
-    path: string,
-    opts: RecordOptions
-  ): AsyncGenerator<RecordBatch> {
-    return readExtractRecords(path, opts);
   }
 }
 

@@ -1,6 +1,5 @@
 import {AmountsAs} from '../config';
-import {RecordBatch, RecordOptions} from '../extract-file';
-import {readLayoutRecords} from '../extract-file/layout-rows';
+import {LayoutId} from '../extract-file';
 import {RowStream} from './file-rows';
 import {LAYOUT_STREAMS, LayoutStreamName} from './layout-streams';
 
@@ -19,11 +18,7 @@ export class LayoutRows extends RowStream {
     return this.streamName;
   }
 
-  protected batches(
-    path: string,
-    opts: RecordOptions
-  ): AsyncGenerator<RecordBatch> {
-    const layouts = LAYOUT_STREAMS[this.streamName].tables.map((t) => t.layout);
-    return readLayoutRecords(path, {...opts, layouts});
+  protected override get layouts(): readonly LayoutId[] {
+    return LAYOUT_STREAMS[this.streamName].tables.map((t) => t.layout);
   }
 }
