@@ -12,6 +12,7 @@
  *   npm run bench                                 10 MB and 200 MB files, 8 × 25 MB jobs
  *   BENCH_SIZES_MB=10,200,1024 npm run bench      adds a 1 GB file
  *   BENCH_ONE_CORE=0 / BENCH_MULTI_JOB=0          skips a part
+ *   BENCH_SIZES_MB= npm run bench                 the multi-job sync only
  *
  * On every core, each stream is also read with CONCUR_PARSE_WORKERS=2 (two
  * parse worker threads whatever the machine), to show what they do there.
@@ -316,7 +317,10 @@ function printSizes(results: SizeResult[]): void {
 }
 
 async function main(): Promise<void> {
-  const sizes = env('BENCH_SIZES_MB', '10,200').split(',').map(Number);
+  const sizes = env('BENCH_SIZES_MB', '10,200')
+    .split(',')
+    .filter((s) => s.trim() !== '')
+    .map(Number);
   const coreModes =
     env('BENCH_ONE_CORE', '1') === '0' ? [false] : [false, true];
   const results: SizeResult[] = [];

@@ -43,7 +43,7 @@ const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 describe('the protocol writer', () => {
   test('LOG and RECORD lines keep the order they were handed over in while stdout is full', async () => {
     const out = slowStdout();
-    const output = new Output(out.stream);
+    const output = new Output(out.stream, 0);
     const logger = new ConnectorLogger(output);
     logger.info('before');
     let recordsDone = false;
@@ -67,7 +67,7 @@ describe('the protocol writer', () => {
 
   test('a full buffer left by a log line makes the next message wait for the drain', async () => {
     const out = slowStdout();
-    const output = new Output(out.stream);
+    const output = new Output(out.stream, 0);
     new ConnectorLogger(output).info('x'.repeat(64));
     let done = false;
     const msg = output.message({type: 'STATE'}).then(() => (done = true));
@@ -78,9 +78,26 @@ describe('the protocol writer', () => {
     expect(out.lines().map((m) => m.type)).toEqual(['LOG', 'STATE']);
   });
 
+  test('a writer goes on while stdout holds less than its queue limit, and waits beyond it', async () => {
+    const out = slowStdout();
+    const output = new Output(out.stream, 100);
+    let first = false;
+    let second = false;
+    await output.raw(Buffer.alloc(60, 'a')).then(() => (first = true));
+    // 60 bytes queued (the stream's own buffer is full at 16): no wait yet.
+    expect(first).toBe(true);
+    const next = output.raw(Buffer.alloc(60, 'b')).then(() => (second = true));
+    await tick();
+    // 120 bytes queued: over the limit, the writer waits for the drain.
+    expect(second).toBe(false);
+    await out.drain();
+    await next;
+    expect(second).toBe(true);
+  });
+
   test('raw RECORD bytes built with the envelope are RECORD messages of their stream', async () => {
     const out = slowStdout();
-    const output = new Output(out.stream);
+    const output = new Output(out.stream, 0);
     const {before, after} = Output.envelope('extract_file_rows');
     const line = Buffer.from(
       `${before.join('1796000000000')}{"a":1${'}'}${after}`
@@ -99,7 +116,7 @@ describe('the protocol writer', () => {
     const secret = 'writer-test-secret-8f3a';
     registerSecret(secret);
     const out = slowStdout();
-    const output = new Output(out.stream);
+    const output = new Output(out.stream, 0);
     new ConnectorLogger(output).info(`token ${secret}`);
     const state = output.message({type: 'STATE', state: {v: secret}});
     const trace = output.message({type: 'TRACE', trace: {m: secret}});

@@ -1,7 +1,7 @@
 import {buildSaeFile, Scenario} from 'concur-extract-simulator';
 
 import {PARALLEL_MIN_BYTES} from '../src/extract-file/file-task';
-import {catalog, CliResult} from './helpers/cli';
+import {catalog, CliResult, comparableLines} from './helpers/cli';
 import {
   baseScenario,
   readSim,
@@ -71,16 +71,6 @@ const SCENARIO = (): Scenario =>
     },
   ]) as Scenario;
 
-/** Every stdout line, with the RECORD emitted_at and the log lines that carry times taken out. */
-function comparable(res: CliResult): string[] {
-  return res.stdout
-    .split('\n')
-    .map((l) => l.replace(/"emitted_at":\d+/, '"emitted_at":0'))
-    .filter(
-      (l) => !/"type":"LOG"/.test(l) || !/ in \d|Config:|written by/.test(l)
-    );
-}
-
 describe('parse workers (bin/main read)', () => {
   let sim: SimulatorHandle;
   beforeAll(async () => (sim = await startSimulator(SCENARIO())));
@@ -97,7 +87,7 @@ describe('parse workers (bin/main read)', () => {
     const alone = await read('0');
     expect(alone.code).toBe(0);
     expect(alone.stdout).toContain('written by the main thread');
-    const lines = comparable(alone);
+    const lines = comparableLines(alone);
     const records = lines.filter((l) => l.startsWith('{"type":"RECORD"'));
     // ~86000 rows of quoted.txt, 4500 SAE lines in two streams, 4 ledger rows.
     expect(records.length).toBeGreaterThan(90000);
@@ -106,7 +96,7 @@ describe('parse workers (bin/main read)', () => {
       const res = await read(workers);
       expect(res.code).toBe(0);
       expect(res.stdout).toContain(`written by ${workers} parse worker`);
-      const got = comparable(res);
+      const got = comparableLines(res);
       expect(got.length).toBe(lines.length);
       // One assertion per line would flood a failure; the first differing line tells.
       const diff = got.findIndex((l, i) => l !== lines[i]);

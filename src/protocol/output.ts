@@ -1,17 +1,29 @@
 import {once} from 'events';
+import type {Writable} from 'stream';
 
 import type {Envelope} from '../extract-file/record-frame';
 import {redact} from '../redact';
+import {stdoutStream} from './stdout-stream';
 
 /** Records are joined into chunks of about this size: one write per chunk, not per record. */
 const RECORD_CHUNK_BYTES = 256 * 1024;
 
 /**
+ * Writers wait for stdout only once this much is queued in it. A pipe holds
+ * 64 KB (Linux pipe(7)): waiting for every chunk to drain would idle the
+ * connector while the reader empties the pipe (a quarter of a large file's
+ * emit time, measured); with this much queued it keeps building the next
+ * records meanwhile. Bounds the memory stdout may hold.
+ */
+export const STDOUT_QUEUE_BYTES = 4 * 1024 * 1024;
+
+/**
  * The one way out to stdout: every Airbyte message the connector prints
  * (RECORD, STATE, TRACE, LOG, CONTROL), one per line, in the order they are
  * handed over. Every message but RECORD and CONTROL passes through secret
- * redaction. Back-pressure is shared: once stdout's buffer is full, every
- * async write waits for it to drain, whatever filled it (a log line too).
+ * redaction. Back-pressure is shared: once more than `maxQueued` bytes wait
+ * in stdout, every async write waits for it to drain, whatever filled it (a
+ * log line too).
  * Only this module knows the RECORD JSON shape; byte writers get it as an
  * envelope.
  */
@@ -19,7 +31,8 @@ export class Output {
   private draining?: Promise<void>;
 
   constructor(
-    private readonly stream: NodeJS.WritableStream = process.stdout
+    private readonly stream: Writable = process.stdout,
+    private readonly maxQueued = STDOUT_QUEUE_BYTES
   ) {}
 
   /** Any message but a record (STATE, TRACE…): written now, resolved once stdout can take more. */
@@ -83,9 +96,10 @@ export class Output {
     if (this.draining) await this.draining;
   }
 
-  /** Writes now (so lines keep the order they were handed over in) and notes a full buffer. */
+  /** Writes now (so lines keep the order they were handed over in) and notes a full queue. */
   private put(chunk: string | Buffer): void {
     if (this.stream.write(chunk) || this.draining) return;
+    if (this.stream.writableLength <= this.maxQueued) return;
     this.draining = once(this.stream, 'drain').then(() => {
       this.draining = undefined;
     });
@@ -105,4 +119,4 @@ function recordPrefix(stream: string, emittedAt: number): string {
 }
 
 /** The process's writer: the logger, the runner and the read loop share it (one back-pressure, one order). */
-export const stdout = new Output();
+export const stdout = new Output(stdoutStream());

@@ -25,6 +25,12 @@ export interface RunOptions {
   /** The signal killWhen sends (default SIGKILL). */
   killSignal?: NodeJS.Signals;
   timeoutMs?: number;
+  /**
+   * Give the connector a pipe for stdout, as the Airbyte platform does (a
+   * named pipe on Kubernetes): bin/main runs in `bash -c '… | cat'`. By
+   * default Node gives a child a socket.
+   */
+  stdoutPipe?: boolean;
 }
 
 /** Runs `bin/main` (the built connector) as a user or Airbyte would. */
@@ -38,10 +44,11 @@ export function runCli(
       ...opts.env,
     };
     if (!opts.env || !('WORKER_JOB_ID' in opts.env)) delete env.WORKER_JOB_ID;
-    const child = spawn(process.execPath, [MAIN, ...args], {
-      env: env as NodeJS.ProcessEnv,
-      cwd: ROOT,
-    });
+    const argv = [process.execPath, MAIN, ...args];
+    const [cmd, ...rest] = opts.stdoutPipe
+      ? ['bash', '-c', 'set -o pipefail; "$0" "$@" | cat', ...argv]
+      : argv;
+    const child = spawn(cmd, rest, {env: env as NodeJS.ProcessEnv, cwd: ROOT});
     let stdout = '';
     let stderr = '';
     let pending = '';
@@ -106,6 +113,16 @@ export function tempFiles(
     out[name] = p;
   }
   return out as Record<string, string> & {dir: string};
+}
+
+/** Every stdout line, with RECORD emitted_at and the log lines that carry times or settings taken out. */
+export function comparableLines(res: CliResult): string[] {
+  return res.stdout
+    .split('\n')
+    .map((l) => l.replace(/"emitted_at":\d+/, '"emitted_at":0'))
+    .filter(
+      (l) => !/"type":"LOG"/.test(l) || !/ in \d|Config:|written by/.test(l)
+    );
 }
 
 export const byType = (messages: any[], type: string): any[] =>

@@ -138,6 +138,8 @@ export interface ReadOptions {
   config?: object;
   credentials?: CredKind;
   env?: Record<string, string>;
+  /** stdout is a pipe, as under the Airbyte platform (see runCli). */
+  stdoutPipe?: boolean;
 }
 
 /** `bin/main read` against the simulator; every stdout message is checked against the protocol. */
@@ -154,7 +156,10 @@ export async function readSim(
   });
   const args = ['read', '--config', files.config, '--catalog', files.catalog];
   if (state) args.push('--state', files.state);
-  const res = await runCli(args, {env: opts.env});
+  const res = await runCli(args, {
+    env: opts.env,
+    stdoutPipe: opts.stdoutPipe,
+  });
   expectValidRun(res);
   return res;
 }
