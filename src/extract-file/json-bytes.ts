@@ -37,10 +37,8 @@ export class JsonBytes {
 
   /** Raw bytes (callers reserve room first). */
   bytes(b: Uint8Array): void {
-    const buf = this.buf;
-    let len = this.len;
-    for (let i = 0; i < b.length; i++) buf[len++] = b[i];
-    this.len = len;
+    this.buf.set(b, this.len);
+    this.len += b.length;
   }
 
   /**

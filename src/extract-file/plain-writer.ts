@@ -138,7 +138,8 @@ export class PlainWriter {
       const b = ends[f];
       if (a === b) continue; // empty fields are omitted
       const key = jsonKeyBytes[i];
-      for (let j = 0; j < key.length; j++) buf[o++] = key[j];
+      buf.set(key, o); // keys are ~20–40 bytes: a native copy beats a byte loop (measured)
+      o += key.length;
       const type = types[i];
       let next = -1;
       if (type === 'string') {
