@@ -12,6 +12,7 @@ import {
 } from './helpers/cli';
 import {
   baseScenario,
+  completedJob,
   readSim,
   SAE_DEF,
   SimulatorHandle,
@@ -46,17 +47,9 @@ const SCENARIO = (): Scenario =>
     {
       id: SAE_DEF,
       name: 'SAE',
-      jobs: [
-        {
-          id: 'pipe$1',
-          status: 'Completed',
-          start_time: '2024-05-01T06:00:00Z',
-          stop_time: '2024-05-01T06:00:40Z',
-          file: {base64: BIG_SAE.toString('base64')},
-        },
-      ],
+      jobs: [completedJob('pipe$1', 1, {base64: BIG_SAE.toString('base64')})],
     },
-  ]) as Scenario;
+  ]);
 
 describe('stdout as a pipe', () => {
   let sim: SimulatorHandle;
