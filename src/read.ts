@@ -8,6 +8,7 @@ import {
   stopsSync,
 } from './errors';
 import {EmitPool} from './extract-file';
+import {CheckThread} from './extract-file/check-thread';
 import {ConnectorLogger, Logger} from './protocol/logger';
 import {streamState, traceError} from './protocol/messages';
 import {Output, stdout} from './protocol/output';
@@ -57,6 +58,7 @@ export async function runRead(
     .filter((n): n is string => typeof n === 'string' && n !== '');
   let workDir: WorkDir | undefined;
   let pool: EmitPool | undefined;
+  let checkThread: CheckThread | undefined;
   let ctx: SyncContext | undefined;
   let failed = false;
   try {
@@ -74,8 +76,17 @@ export async function runRead(
     const client = source.createClient(config, rawConfig, output, {
       onRateLimited: (quotaReset) => void statuses.rateLimited(quotaReset),
     });
-    pool = EmitPool.create(); // its workers start with the file streams (file-group.ts)
-    ctx = new SyncContext(client, config, logger, workDir.dir, pool);
+    // Their threads start with the file streams (file-group.ts).
+    pool = EmitPool.create();
+    checkThread = CheckThread.create();
+    ctx = new SyncContext(
+      client,
+      config,
+      logger,
+      workDir.dir,
+      pool,
+      checkThread
+    );
     // Credentials first: their failure is the sync's, not a stream's.
     await client.authenticate();
     await warnUnknownState(input, streams, ctx);
@@ -111,6 +122,7 @@ export async function runRead(
     failed = true;
   } finally {
     await pool?.close();
+    await checkThread?.close();
     await workDir?.remove();
   }
   // Failures of jobs started before the streams belong to no stream.

@@ -10,7 +10,7 @@ import {tempDir} from './helpers/temp';
 
 /**
  * The parse worker pool itself. Its bytes are compared with the reading
- * thread's through bin/main (test/read.parse-workers.test.ts); here, what a
+ * thread's through bin/main (test/read.threads.test.ts); here, what a
  * sync cannot show: a worker's error arrives as the error the reading
  * thread throws, and how many workers a machine or container gets. The
  * pool is the compiled one (lib/, as bin/main runs it): a worker thread

@@ -3,14 +3,18 @@ import fs from 'fs';
 import path from 'path';
 
 import {checkExtractFiles, FileCheck} from '../src/extract-file';
+import {CHECK_QUEUE_BYTES, CheckThread} from '../src/extract-file/check-thread';
 import {DownloadCheck} from '../src/streams/download-check';
+import {ROOT} from './helpers/cli';
 import {chunks, tmpDir} from './helpers/file';
 
 /**
  * The check pass while a body downloads (src/streams/download-check.ts): for
  * a text body, the same FileCheck as checking the spooled file afterwards;
  * a ZIP is left to be checked from disk; a retried download is checked from
- * its last attempt only. Driven through the observer interface the download
+ * its last attempt only — in this thread and in the check thread
+ * (src/extract-file/check-thread.ts, its compiled worker script from lib/).
+ * Driven through the observer interface the download
  * calls (src/concur/download.ts); the download itself calling it, retries
  * included, is test/client.download.test.ts.
  */
@@ -40,12 +44,29 @@ const withoutError = (c: FileCheck): object => ({
   error: c.error && {code: c.error.code, message: c.error.describe()},
 });
 
-describe('checking a body while it downloads', () => {
+const WORKER = path.join(ROOT, 'lib', 'src', 'extract-file', 'check-worker.js');
+
+describe.each([
+  ['in this thread', false],
+  ['in the check thread', true],
+] as const)('checking a body while it downloads, %s', (_where, threaded) => {
   let dir: string;
+  let thread: CheckThread | undefined;
+  const newCheck = (
+    encoding: 'utf-8' | 'windows-1252' = 'utf-8'
+  ): DownloadCheck => new DownloadCheck('j.txt', encoding, thread);
+  beforeAll(() => {
+    expect(large.length).toBeGreaterThan(CHECK_QUEUE_BYTES + 1024 * 1024);
+    thread = threaded ? CheckThread.create(WORKER, {}) : undefined;
+    if (threaded) expect(thread).toBeDefined();
+  });
+  afterAll(async () => thread?.close());
   beforeEach(() => (dir = tmpDir()));
   afterEach(() => fs.rmSync(dir, {recursive: true, force: true}));
 
   const good = buildSaeFile({details: 300, seed: 5}).body;
+  // More than the check may queue: the download waits for it, many blocks cross to the thread.
+  const large = buildSaeFile({details: 7000, seed: 6}).body;
   const lines = good.toString('latin1').split('\n');
   const header = lines[0].split('|');
   header[2] = String(Number(header[2]) + 1); // the record count one off
@@ -56,6 +77,7 @@ describe('checking a body while it downloads', () => {
 
   test.each([
     ['a verified SAE file', good, 'utf-8', 'verified'],
+    ['a large SAE file', large, 'utf-8', 'verified'],
     ['a header count one off', badCount, 'utf-8', 'failed'],
     [
       'Windows-1252 text',
@@ -79,7 +101,8 @@ describe('checking a body while it downloads', () => {
       expect(fromDisk.map((c) => c.verification)).toEqual([verdict]);
       for (const size of [1, 5, 65536]) {
         if (size === 1 && body.length > 10000) continue;
-        const check = new DownloadCheck('j.txt', encoding);
+        if (size < 65536 && body.length > 1e6) continue;
+        const check = newCheck(encoding);
         await attempt(check, body, size);
         const got = await check.result();
         expect(got?.map(withoutError)).toEqual(fromDisk.map(withoutError));
@@ -88,7 +111,7 @@ describe('checking a body while it downloads', () => {
   );
 
   test('a ZIP body is left to the check from disk', async () => {
-    const check = new DownloadCheck('j.txt', 'utf-8');
+    const check = newCheck();
     await attempt(
       check,
       Buffer.from('PK\x03\x04rest of an archive', 'latin1'),
@@ -98,7 +121,7 @@ describe('checking a body while it downloads', () => {
   });
 
   test('a retried download: only the last attempt is checked', async () => {
-    const check = new DownloadCheck('j.txt', 'utf-8');
+    const check = newCheck();
     await attempt(check, good, 4096, 20000); // cut after ~20 KB
     await attempt(check, good, 4096);
     const [c] = (await check.result())!;
@@ -110,6 +133,16 @@ describe('checking a body while it downloads', () => {
   });
 
   test('no attempt: nothing checked', async () => {
-    expect(await new DownloadCheck('j.txt', 'utf-8').result()).toBeUndefined();
+    expect(await newCheck().result()).toBeUndefined();
+  });
+
+  test('a check that cannot finish (its thread stopped) is left to the check from disk', async () => {
+    const check = newCheck();
+    const obs = check.observe();
+    await obs.write(good.subarray(0, 5000));
+    if (thread) await thread.close();
+    else obs.abort(new Error('stopped'));
+    obs.end();
+    expect(await check.result()).toBeUndefined();
   });
 });

@@ -3,9 +3,10 @@ import os from 'os';
 import path from 'path';
 import {Worker} from 'worker_threads';
 
-import {ConnectorError, DataError, ErrorCode, ErrorContext} from '../errors';
+import {ConnectorError} from '../errors';
 import type {FileTask} from './file-task';
 import type {Region} from './regions';
+import {ErrorData, fromErrorData} from './worker-errors';
 
 /**
  * The parse workers: worker threads that turn regions of a file into RECORD
@@ -39,12 +40,7 @@ export interface RegionRequest {
 export interface RegionReply {
   count?: number;
   bytes?: Uint8Array;
-  error?: {
-    name: string;
-    message: string;
-    code?: ErrorCode;
-    context?: ErrorContext;
-  };
+  error?: ErrorData;
 }
 
 /** A region's records: `count` RECORD lines as bytes. */
@@ -142,7 +138,7 @@ export class EmitPool {
     worker.unref(); // an idle worker does not
     this.idle.push(worker);
     if (job) {
-      if (reply.error) job.reject(toError(reply.error));
+      if (reply.error) job.reject(fromErrorData(reply.error));
       else {
         const b = reply.bytes!;
         job.resolve({
@@ -166,15 +162,6 @@ export class EmitPool {
     this.running.clear();
     this.queue.length = 0;
   }
-}
-
-/** A worker's error, as the class the reading thread would have thrown. */
-function toError(e: NonNullable<RegionReply['error']>): Error {
-  if (!e.code) return new Error(e.message);
-  const opts = {code: e.code, context: e.context};
-  return e.name === 'DataError'
-    ? new DataError(e.message, opts)
-    : new ConnectorError(e.message, opts);
 }
 
 /**

@@ -1,8 +1,8 @@
 import {parentPort} from 'worker_threads';
 
-import {ConnectorError} from '../errors';
 import type {RegionReply, RegionRequest} from './emit-pool';
 import {taskRecords} from './file-task';
+import {errorData} from './worker-errors';
 
 /**
  * A parse worker (emit-pool.ts): one region of a file at a time, parsed and
@@ -42,19 +42,4 @@ async function emitRegion({
     at += p.length;
   }
   return {reply: {count, bytes: out}, transfer: [out.buffer]};
-}
-
-function errorData(err: unknown): RegionReply['error'] {
-  if (err instanceof ConnectorError) {
-    return {
-      name: err.name,
-      message: err.message,
-      code: err.code,
-      context: err.context,
-    };
-  }
-  return {
-    name: 'Error',
-    message: err instanceof Error ? err.message : String(err),
-  };
 }

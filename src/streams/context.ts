@@ -9,6 +9,7 @@ import {
   withContext,
 } from '../errors';
 import type {EmitPool} from '../extract-file';
+import type {CheckThread} from '../extract-file/check-thread';
 import {Logger} from '../protocol/logger';
 
 /** What every stream may use during one sync. */
@@ -25,7 +26,9 @@ export class SyncContext {
     /** A private folder for downloaded bodies, removed after the sync. */
     readonly workDir: string,
     /** The parse workers that write the file streams' rows (none: the reading thread writes them). */
-    readonly emitPool?: EmitPool
+    readonly emitPool?: EmitPool,
+    /** The thread that checks text bodies while they download (none: the reading thread checks them). */
+    readonly checkThread?: CheckThread
   ) {}
 
   /** Every definition Concur lists, listed once per sync. */

@@ -113,8 +113,9 @@ export async function* readFileStreams(
     (a, b) => Number(a.stream.isLedger) - Number(b.stream.isLedger)
   );
   const states = members.map((m) => (m.incremental ? m.state : {}));
-  // The parse workers load while the first job is listed, downloaded and checked.
+  // The parse workers and the check thread load while the first job is listed (and, the workers, downloaded).
   ctx.emitPool?.warm();
+  ctx.checkThread?.warm();
   ctx.logger.info(
     ctx.emitPool
       ? `Extract file rows are written by ${ctx.emitPool.size} parse worker thread(s)`
@@ -217,7 +218,11 @@ async function downloadJob(
     (s) =>
       `Definition "${def.name}", job ${job.id}: downloading, ${formatBytes(bytes)} read in ${s}s`
   );
-  const check = new DownloadCheck(defaultNameOf(job), ctx.config.fileEncoding);
+  const check = new DownloadCheck(
+    defaultNameOf(job),
+    ctx.config.fileEncoding,
+    ctx.checkThread
+  );
   try {
     await ctx.client.downloadFile(job, file, (n) => (bytes = n), check.observe);
   } finally {

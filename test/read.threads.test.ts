@@ -11,12 +11,13 @@ import {
 } from './helpers/sim';
 
 /**
- * The parse workers (src/extract-file/emit-pool.ts, parallel.ts): with any
- * number of workers, bin/main read writes exactly the bytes the reading
- * thread alone writes — every RECORD line, in order, emitted_at aside — and
- * the same STATE, ledger and logs. The files are large enough for many
- * regions (1 MB each), and one has quoted fields spanning lines all through,
- * so regions are cut next to them.
+ * The connector's threads change nothing it prints. With any number of
+ * parse workers (src/extract-file/emit-pool.ts, parallel.ts), and with or
+ * without the check thread (check-thread.ts), bin/main read writes exactly
+ * the bytes the reading thread alone writes — every RECORD line, in order,
+ * emitted_at aside — and the same STATE, ledger and logs. The files are
+ * large enough for many regions (1 MB each), and one has quoted fields
+ * spanning lines all through, so regions are cut next to them.
  */
 
 const STREAMS = {
@@ -102,5 +103,20 @@ describe('parse workers (bin/main read)', () => {
       const diff = got.findIndex((l, i) => l !== lines[i]);
       expect([workers, diff, got[diff]]).toEqual([workers, -1, undefined]);
     }
+  }, 120_000);
+
+  test('the check thread gives the same rows and ledger as the check in the reading thread', async () => {
+    const read = (thread: string): Promise<CliResult> =>
+      readSim(sim, catalog(STREAMS), {
+        env: {CONCUR_PARSE_WORKERS: '0', CONCUR_CHECK_THREAD: thread},
+      });
+    const [inThread, threaded] = [await read('0'), await read('1')];
+    expect([inThread.code, threaded.code]).toEqual([0, 0]);
+    const want = comparableLines(inThread);
+    // The ledger of the text body (checked while it downloaded) is among them.
+    expect(want.some((l) => /"verification":"verified"/.test(l))).toBe(true);
+    const got = comparableLines(threaded);
+    const diff = got.findIndex((l, i) => l !== want[i]);
+    expect([got.length, diff]).toEqual([want.length, -1]);
   }, 120_000);
 });
