@@ -1,9 +1,9 @@
 import fs from 'fs';
-import os from 'os';
 import path from 'path';
 
 import {fileRecords} from '../src/extract-file';
-import {cpuQuota, parseWorkerCount} from '../src/extract-file/emit-pool';
+import {cpuQuota, usableCpus} from '../src/extract-file/cpus';
+import {parseWorkerCount} from '../src/extract-file/emit-pool';
 import {FileTask} from '../src/extract-file/file-task';
 import {failure, saeDetail} from './helpers/file';
 import {tempDir} from './helpers/temp';
@@ -82,7 +82,7 @@ describe('parse worker pool', () => {
     expect(parseWorkerCount({CONCUR_PARSE_WORKERS: '3'})).toBe(3);
     expect(parseWorkerCount({CONCUR_PARSE_WORKERS: '99'})).toBe(8);
     const dflt = parseWorkerCount({});
-    const cpus = Math.min(os.availableParallelism(), cpuQuota() ?? Infinity);
+    const cpus = usableCpus();
     expect(dflt).toBe(cpus >= 3 ? Math.min(cpus - 1, 8) : 0);
     expect(parseWorkerCount({CONCUR_PARSE_WORKERS: 'many'})).toBe(dflt);
   });

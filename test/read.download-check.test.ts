@@ -57,7 +57,7 @@ describe.each([
   ): DownloadCheck => new DownloadCheck('j.txt', encoding, thread);
   beforeAll(() => {
     expect(large.length).toBeGreaterThan(CHECK_QUEUE_BYTES + 1024 * 1024);
-    thread = threaded ? CheckThread.create(WORKER, {}) : undefined;
+    thread = threaded ? CheckThread.create(WORKER, {}, 2) : undefined;
     if (threaded) expect(thread).toBeDefined();
   });
   afterAll(async () => thread?.close());
@@ -130,6 +130,16 @@ describe.each([
       verification: 'verified',
       detail_line_count: 300,
     });
+  });
+
+  test('no check thread for one CPU, or when turned off', () => {
+    expect(CheckThread.create(WORKER, {}, 1)).toBeUndefined();
+    expect(
+      CheckThread.create(WORKER, {CONCUR_CHECK_THREAD: '0'}, 4)
+    ).toBeUndefined();
+    expect(
+      CheckThread.create(path.join(dir, 'none.js'), {}, 4)
+    ).toBeUndefined();
   });
 
   test('no attempt: nothing checked', async () => {

@@ -3,6 +3,7 @@ import path from 'path';
 import {Worker} from 'worker_threads';
 
 import type {FileCheck} from './check';
+import {usableCpus} from './cpus';
 import type {FileEncoding} from './encoding';
 import {ErrorData, fromErrorData} from './worker-errors';
 
@@ -15,9 +16,9 @@ import {ErrorData, fromErrorData} from './worker-errors';
  * download starts only once this one has arrived: prefetch.ts), stopped
  * after the sync.
  *
- * CONCUR_CHECK_THREAD=0 checks in the main thread instead. Without the
- * compiled worker script (running from the TypeScript sources) there is no
- * thread either.
+ * CONCUR_CHECK_THREAD=0 checks in the main thread instead, as does a
+ * process limited to one CPU. Without the compiled worker script (running
+ * from the TypeScript sources) there is no thread either.
  */
 
 /** The environment variable that turns the check thread off (`0`). */
@@ -58,12 +59,17 @@ export class CheckThread {
 
   private constructor(private readonly script: string) {}
 
-  /** The check thread, or undefined (turned off, or no compiled worker script). */
+  /**
+   * The check thread, or undefined: turned off, a single usable CPU (the
+   * thread could only take turns with the main thread), or no compiled
+   * worker script.
+   */
   static create(
     script = WORKER_SCRIPT,
-    env = process.env
+    env = process.env,
+    cpus = usableCpus()
   ): CheckThread | undefined {
-    if (env[CHECK_THREAD_ENV]?.trim() === '0') return undefined;
+    if (env[CHECK_THREAD_ENV]?.trim() === '0' || cpus < 2) return undefined;
     return fs.existsSync(script) ? new CheckThread(script) : undefined;
   }
 

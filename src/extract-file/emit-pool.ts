@@ -1,9 +1,9 @@
 import fs from 'fs';
-import os from 'os';
 import path from 'path';
 import {Worker} from 'worker_threads';
 
 import {ConnectorError} from '../errors';
+import {usableCpus} from './cpus';
 import type {FileTask} from './file-task';
 import type {Region} from './regions';
 import {ErrorData, fromErrorData} from './worker-errors';
@@ -178,27 +178,6 @@ export function parseWorkerCount(env = process.env): number {
     const n = Number(set);
     if (Number.isInteger(n) && n >= 0) return Math.min(n, MAX_PARSE_WORKERS);
   }
-  const cpus = Math.min(os.availableParallelism(), cpuQuota() ?? Infinity);
-  const workers = Math.min(cpus - 1, MAX_PARSE_WORKERS);
+  const workers = Math.min(usableCpus() - 1, MAX_PARSE_WORKERS);
   return workers >= 2 ? workers : 0;
-}
-
-/** The CPUs a cgroup's quota allows (v2 `cpu.max`, v1 `cfs_quota_us`), rounded down; undefined: no quota. */
-export function cpuQuota(root = '/sys/fs/cgroup'): number | undefined {
-  const read = (f: string): string | undefined => {
-    try {
-      return fs.readFileSync(path.join(root, f), 'utf8').trim();
-    } catch {
-      return undefined;
-    }
-  };
-  const v2 = read('cpu.max')?.split(/\s+/);
-  const [quota, period] = v2
-    ? [Number(v2[0]), Number(v2[1])]
-    : [
-        Number(read('cpu/cpu.cfs_quota_us')),
-        Number(read('cpu/cpu.cfs_period_us')),
-      ];
-  if (!(quota > 0) || !(period > 0)) return undefined; // "max", -1 or unreadable
-  return Math.max(1, Math.floor(quota / period));
 }
