@@ -132,14 +132,19 @@ describe.each([
     });
   });
 
-  test('no check thread for one CPU, or when turned off', () => {
-    expect(CheckThread.create(WORKER, {}, 1)).toBeUndefined();
-    expect(
-      CheckThread.create(WORKER, {CONCUR_CHECK_THREAD: '0'}, 4)
-    ).toBeUndefined();
-    expect(
-      CheckThread.create(path.join(dir, 'none.js'), {}, 4)
-    ).toBeUndefined();
+  test('the next job checks while the last one finishes: both keep their check', async () => {
+    // As prefetch.ts does: the next download starts once the current body has arrived, its check still running.
+    const first = newCheck();
+    const second = newCheck();
+    await attempt(first, large, 65536);
+    await attempt(second, good, 65536);
+    const [a, b] = await Promise.all([first.result(), second.result()]);
+    expect(a?.map((c) => [c.verification, c.size_bytes])).toEqual([
+      ['verified', large.length],
+    ]);
+    expect(b?.map((c) => [c.verification, c.size_bytes])).toEqual([
+      ['verified', good.length],
+    ]);
   });
 
   test('no attempt: nothing checked', async () => {
@@ -154,5 +159,17 @@ describe.each([
     else obs.abort(new Error('stopped'));
     obs.end();
     expect(await check.result()).toBeUndefined();
+  });
+});
+
+describe('the check thread', () => {
+  test('no check thread for one CPU, or when turned off', () => {
+    expect(CheckThread.create(WORKER, {}, 1)).toBeUndefined();
+    expect(
+      CheckThread.create(WORKER, {CONCUR_CHECK_THREAD: '0'}, 4)
+    ).toBeUndefined();
+    expect(
+      CheckThread.create(path.join(ROOT, 'none.js'), {}, 4)
+    ).toBeUndefined();
   });
 });

@@ -12,9 +12,10 @@ import {ErrorData, fromErrorData} from './worker-errors';
  * pass over a text body while it downloads, so the main thread only
  * receives the body and spools it. On one core the check costs ~0.3 s of
  * CPU per 100 MB (README "Benchmark"), which otherwise slows the download
- * itself. Started with the file streams, one check at a time (the next
- * download starts only once this one has arrived: prefetch.ts), stopped
- * after the sync.
+ * itself. Started with the file streams, stopped after the sync. Checks
+ * are independent: the next job's download (prefetch.ts) starts its check
+ * while the last blocks of the previous one are still being checked; only
+ * a retried download drops its own earlier check (download-check.ts).
  *
  * CONCUR_CHECK_THREAD=0 checks in the main thread instead, as does a
  * process limited to one CPU. Without the compiled worker script (running
@@ -82,7 +83,6 @@ export class CheckThread {
   start(file: string, encoding: FileEncoding): CheckSink {
     const id = this.nextId++;
     const check = new RemoteCheck(id, (m, t) => this.send(m, t));
-    for (const other of this.checks.values()) other.abort('superseded');
     this.checks.set(id, check);
     void check.result.then(
       () => this.settled(id),

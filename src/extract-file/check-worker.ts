@@ -7,8 +7,8 @@ import {errorData} from './worker-errors';
 /**
  * The check thread (check-thread.ts): the first pass over a text body while
  * it downloads — the same checkFile as in the reading thread, fed with the
- * body's bytes as they arrive. One check at a time; a new one (a retried
- * download) supersedes the last. Each block is acknowledged once the check
+ * body's bytes as they arrive, one check per download attempt (an aborted
+ * one stops at its next block). Each block is acknowledged once the check
  * has taken it, for the sender's back-pressure.
  */
 
@@ -53,29 +53,32 @@ class Blocks implements AsyncIterable<Buffer> {
   }
 }
 
-let current: {id: number; blocks: Blocks} | undefined;
+/** The checks in work, by id (the next job's check may start before the last one has finished). */
+const checks = new Map<number, Blocks>();
 
 port.on('message', (m: CheckRequest) => {
   if (m.kind === 'start') {
-    current?.blocks.fail(new Error('superseded by a new download attempt'));
     const blocks = new Blocks(m.id);
-    current = {id: m.id, blocks};
-    checkFile(blocks, m.file, m.encoding).then(
-      (check) =>
-        post({
-          id: m.id,
-          kind: 'done',
-          check: {...check, error: undefined},
-          error: check.error && errorData(check.error),
-        }),
-      (err) => post({id: m.id, kind: 'failed', error: errorData(err)})
-    );
+    checks.set(m.id, blocks);
+    checkFile(blocks, m.file, m.encoding)
+      .then(
+        (check) =>
+          post({
+            id: m.id,
+            kind: 'done',
+            check: {...check, error: undefined},
+            error: check.error && errorData(check.error),
+          }),
+        (err) => post({id: m.id, kind: 'failed', error: errorData(err)})
+      )
+      .finally(() => checks.delete(m.id));
     return;
   }
-  if (current?.id !== m.id) return; // a superseded check's late message
+  const blocks = checks.get(m.id);
+  if (!blocks) return; // an aborted check's late message
   if (m.kind === 'block') {
     const b = m.bytes;
-    current.blocks.push(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
-  } else if (m.kind === 'end') current.blocks.end();
-  else current.blocks.fail(new Error('download aborted'));
+    blocks.push(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  } else if (m.kind === 'end') blocks.end();
+  else blocks.fail(new Error('download aborted'));
 });

@@ -9,11 +9,10 @@ import {stdoutStream} from './stdout-stream';
 const RECORD_CHUNK_BYTES = 256 * 1024;
 
 /**
- * Writers wait for stdout only once this much is queued in it. A pipe holds
- * 64 KB (Linux pipe(7)): waiting for every chunk to drain would idle the
- * connector while the reader empties the pipe (a quarter of a large file's
- * emit time, measured); with this much queued it keeps building the next
- * records meanwhile. Bounds the memory stdout may hold.
+ * Writers wait for stdout only once this much is queued in it, so the main
+ * thread goes on building records while a pipe is written from a libuv
+ * thread (stdout-stream.ts); waiting for every chunk to drain would idle it
+ * at each one. Bounds the memory stdout may hold.
  */
 export const STDOUT_QUEUE_BYTES = 4 * 1024 * 1024;
 
