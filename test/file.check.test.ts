@@ -134,6 +134,66 @@ describe('the fast path (bytes) and the exact path (fields.ts + converters) agre
     const check = await checkFile([['EXTRACT', v2(cols)].join('\n')], 'eq.txt');
     return check.error ? `${check.error.code} ${check.error.message}` : 'ok';
   };
+  test('the first and last fields, widths one off, and lines longer than any before', async () => {
+    // Column 2 is the first field after the record type, column 256 a v2 line's last (both typed).
+    const long = 'x'.repeat(3000); // past the scan's first buffer of field offsets
+    const detail = (cols: Record<number, string>, quoted: boolean): string =>
+      v2({...cols, 169: '+1.0000', ...(quoted ? {70: '"Vendor ""A"""'} : {})});
+    const lines: [string, (quoted: boolean) => string, RegExp | 'ok'][] = [
+      [
+        'first field',
+        (q) => detail({2: 'abc'}, q),
+        /FILE_VALUE_INVALID .*field 2\)/,
+      ],
+      [
+        'last field',
+        (q) => detail({256: '2024-02-30'}, q),
+        /FILE_VALUE_INVALID .*field 256/,
+      ],
+      [
+        'long line',
+        (q) => detail({71: long, 256: 'bad'}, q),
+        /FILE_VALUE_INVALID .*field 256/,
+      ],
+      [
+        'long line, good',
+        (q) => detail({71: long, 256: '2024-02-29'}, q),
+        'ok',
+      ],
+      [
+        'one field short',
+        (q) => detail({}, q).replace(/\|$/, ''),
+        /has 255 fields/,
+      ],
+      ['one field over', (q) => detail({}, q) + '|', /has 257 fields/],
+      [
+        'record type and one empty field',
+        (q) => (q ? 'DETAIL|"x"' : 'DETAIL|'),
+        /has 2 fields/,
+      ],
+    ];
+    const verdict = async (line: string) => {
+      const check = await checkFile(
+        [['EXTRACT', detail({}, false), line].join('\n')],
+        'edges.txt'
+      );
+      return check.error ? `${check.error.code} ${check.error.message}` : 'ok';
+    };
+    for (const [what, line, expected] of lines) {
+      // With a `"` the same line takes the exact path (whose width error adds a hint about quotes).
+      const fast = await verdict(line(false));
+      const exact = (await verdict(line(true))).replace(
+        ' (a field containing "|" may have lost its quotes)',
+        ''
+      );
+      expect([what, fast]).toEqual([what, exact]);
+      if (expected === 'ok') expect(fast).toBe('ok');
+      else
+        expect([what, fast]).toEqual([what, expect.stringMatching(expected)]);
+    }
+    expect(await verdict('DETAIL')).toMatch(/has 1 fields/);
+  });
+
   test.each([
     [4, 'integer'],
     [64, 'date'],
