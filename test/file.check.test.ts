@@ -137,8 +137,11 @@ describe('the fast path (bytes) and the exact path (fields.ts + converters) agre
   test('the first and last fields, widths one off, and lines longer than any before', async () => {
     // Column 2 is the first field after the record type, column 256 a v2 line's last (both typed).
     const long = 'x'.repeat(3000); // past the scan's first buffer of field offsets
-    const detail = (cols: Record<number, string>, quoted: boolean): string =>
-      v2({...cols, 169: '+1.0000', ...(quoted ? {70: '"Vendor ""A"""'} : {})});
+    const detail = (cols: Record<number, string>, quoted: boolean): string => {
+      const all: Record<number, string> = {...cols, 169: '+1.0000'};
+      if (quoted) all[70] = '"Vendor ""A"""';
+      return v2(all);
+    };
     const lines: [string, (quoted: boolean) => string, RegExp | 'ok'][] = [
       [
         'first field',
