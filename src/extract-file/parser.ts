@@ -173,7 +173,13 @@ export class LineSplitter {
       this.keep(buf);
       return;
     }
-    yield* this.splitRegion(this.tail.take(buf.subarray(0, lastLf + 1)));
+    let from = 0;
+    if (this.tail.length > 0) {
+      // The line the tail began ends here: joined on its own, so the rest of the chunk is not copied.
+      from = buf.indexOf(LF) + 1;
+      yield* this.splitRegion(this.tail.take(buf.subarray(0, from)));
+    }
+    if (from <= lastLf) yield* this.splitRegion(buf.subarray(from, lastLf + 1));
     this.keep(buf.subarray(lastLf + 1));
   }
 
