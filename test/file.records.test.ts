@@ -9,7 +9,7 @@ import {
   readExtractRecords,
   RecordBatch,
 } from '../src/extract-file';
-import {JsonBytes} from '../src/extract-file/json-bytes';
+import {JsonBytes, releaseBytes} from '../src/extract-file/json-bytes';
 import {parseLines} from '../src/extract-file/parser';
 import {BAD_FILES, failure, GOOD_FILES, SAMPLES, tmpDir} from './helpers/file';
 import {FileRow, readExtractRows} from './helpers/reference-rows';
@@ -176,7 +176,35 @@ describe('JsonBytes', () => {
     out.reserve(10);
     out.ascii('0123456789');
     expect(out.take().toString()).toBe('0123456789');
-    out.ascii('x'.repeat(100)); // no reserve: the typed array drops what does not fit
+    // No reserve: the typed array drops what does not fit (the buffer may be a reused, larger one).
+    out.ascii('x'.repeat(out.buf.length));
     expect(() => out.take()).toThrow(/overflow/);
+  });
+
+  test('a buffer takes new batches only once every batch cut from it is back, and the writer is done', () => {
+    const first = new JsonBytes(64);
+    const slab = first.buf;
+    const batch = (c: string): Buffer => {
+      first.ascii(c.repeat(20));
+      return first.take();
+    };
+    const [a, b, c] = [batch('a'), batch('b'), batch('c')]; // c fills it: the writer moves on
+    releaseBytes(a);
+    releaseBytes(b);
+    expect(new JsonBytes(64).buf).not.toBe(slab); // c is still out
+    releaseBytes(c);
+    releaseBytes(c); // a second time: ignored
+    releaseBytes(Buffer.alloc(8)); // not a writer's: ignored
+    expect([a, b, c].map(String)).toEqual(
+      ['a', 'b', 'c'].map((x) => x.repeat(20))
+    );
+    expect(new JsonBytes(64).buf).toBe(slab);
+
+    const busy = new JsonBytes(64);
+    busy.ascii('d');
+    releaseBytes(busy.take());
+    expect(new JsonBytes(64).buf).not.toBe(busy.buf); // still written into
+    busy.retire();
+    expect(new JsonBytes(64).buf).toBe(busy.buf);
   });
 });

@@ -1,5 +1,6 @@
 import {Writable} from 'stream';
 
+import {JsonBytes} from '../src/extract-file/json-bytes';
 import {ConnectorLogger} from '../src/protocol/logger';
 import {Output} from '../src/protocol/output';
 import {registerSecret} from '../src/redact';
@@ -93,6 +94,20 @@ describe('the protocol writer', () => {
     await out.drain();
     await next;
     expect(second).toBe(true);
+  });
+
+  test("a batch's buffer takes new batches only once stdout has written it", async () => {
+    const out = slowStdout();
+    const output = new Output(out.stream, 1e6);
+    const writer = new JsonBytes(64);
+    const slab = writer.buf;
+    writer.ascii('a'.repeat(40));
+    const written = output.raw(writer.take());
+    writer.retire();
+    await written; // under the queue limit: no wait for the write
+    expect(new JsonBytes(64).buf).not.toBe(slab);
+    await out.drain();
+    expect(new JsonBytes(64).buf).toBe(slab);
   });
 
   test('raw RECORD bytes built with the envelope are RECORD messages of their stream', async () => {

@@ -2,6 +2,7 @@ import {parentPort} from 'worker_threads';
 
 import type {RegionReply, RegionRequest} from './emit-pool';
 import {taskRecords} from './file-task';
+import {releaseBytes} from './json-bytes';
 import {errorData} from './worker-errors';
 
 /**
@@ -40,6 +41,7 @@ async function emitRegion({
   for (const p of parts) {
     out.set(p, at);
     at += p.length;
+    releaseBytes(p); // copied: its slab can take the next region's records
   }
   return {reply: {count, bytes: out}, transfer: [out.buffer]};
 }

@@ -154,6 +154,7 @@ export async function* fileRecords(
     yield {file, count: batch.length, bytes: out.take()};
     yielded = true;
   }
+  out.retire();
   if (!yielded) yield {file, count: 0, bytes: Buffer.alloc(0)};
 }
 

@@ -94,5 +94,6 @@ export async function* fileLayoutRecords(
     yield {file, count, bytes: out.take()};
     yielded = true;
   }
+  out.retire();
   if (!yielded) yield {file, count: 0, bytes: Buffer.alloc(0)};
 }

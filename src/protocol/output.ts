@@ -1,6 +1,7 @@
 import {once} from 'events';
 import type {Writable} from 'stream';
 
+import {releaseBytes} from '../extract-file/json-bytes';
 import type {Envelope} from '../extract-file/record-frame';
 import {redact} from '../redact';
 import {stdoutStream} from './stdout-stream';
@@ -64,7 +65,10 @@ export class Output {
 
   /** RECORD lines already written as bytes inside an envelope(). */
   async raw(bytes: Buffer): Promise<void> {
-    if (bytes.length) await this.write(bytes);
+    if (!bytes.length) return;
+    // Once written, a batch's buffer can take the next batches (json-bytes.ts).
+    this.put(bytes, () => releaseBytes(bytes));
+    if (this.draining) await this.draining;
   }
 
   /** A batch of records of one stream, stamped with one emitted_at. */
@@ -96,8 +100,8 @@ export class Output {
   }
 
   /** Writes now (so lines keep the order they were handed over in) and notes a full queue. */
-  private put(chunk: string | Buffer): void {
-    if (this.stream.write(chunk) || this.draining) return;
+  private put(chunk: string | Buffer, written?: () => void): void {
+    if (this.stream.write(chunk, written) || this.draining) return;
     if (this.stream.writableLength <= this.maxQueued) return;
     this.draining = once(this.stream, 'drain').then(() => {
       this.draining = undefined;
