@@ -20,6 +20,7 @@ import {tempDir} from './helpers/temp';
 /* eslint-disable @typescript-eslint/no-var-requires */
 const {EmitPool} = require('../lib/src/extract-file/emit-pool');
 const lib = require('../lib/src/errors');
+const {releaseBytes} = require('../lib/src/extract-file/json-bytes');
 /* eslint-enable @typescript-eslint/no-var-requires */
 
 /** The error a promise rejects with. */
@@ -72,6 +73,35 @@ describe('parse worker pool', () => {
         atStart: true,
       });
       expect(ok.count).toBe(1);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test("a region's records buffer goes back to a worker once written (handed back), never before", async () => {
+    const text = Buffer.from(`${saeDetail({})}\n`.repeat(50));
+    const task: FileTask = {
+      file: 'x.txt',
+      layout: 'sae_v3',
+      fields: {job_id: 'j'},
+      amountsAs: 'number',
+    };
+    const region = () => ({bytes: text, firstLine: 1, atStart: true});
+    const stamped = (b: Buffer) =>
+      b.toString('latin1').replace(/"emitted_at":\d+/g, '"emitted_at":0');
+    const pool = EmitPool.create(1);
+    try {
+      const first = await pool.run(task, region());
+      const copy = Buffer.from(first.bytes);
+      expect(first.count).toBe(50);
+      for (let i = 0; i < 3; i++) await pool.run(task, region());
+      // Not handed back: still this thread's, untouched by the regions after it.
+      expect(first.bytes.equals(copy)).toBe(true);
+      releaseBytes(first.bytes);
+      const next = await pool.run(task, region());
+      // Handed back: sent to the worker with the next region (transferred, so detached here).
+      expect(first.bytes.buffer.byteLength).toBe(0);
+      expect(stamped(next.bytes)).toBe(stamped(copy));
     } finally {
       await pool.close();
     }

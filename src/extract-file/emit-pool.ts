@@ -5,7 +5,9 @@ import {Worker} from 'worker_threads';
 import {ConnectorError} from '../errors';
 import {usableCpus} from './cpus';
 import type {FileTask} from './file-task';
+import {onRelease} from './json-bytes';
 import type {Region} from './regions';
+import {roomFor, Spares} from './spares';
 import {ErrorData, fromErrorData} from './worker-errors';
 
 /**
@@ -34,12 +36,16 @@ export interface RegionRequest {
   bytes: Uint8Array;
   firstLine: number;
   atStart: boolean;
+  /** A buffer of earlier records, written to stdout: the worker may write this region's records into it. */
+  spare?: ArrayBuffer;
 }
 
 /** A worker's answer to its one request in work (the pool knows which worker has which). */
 export interface RegionReply {
   count?: number;
   bytes?: Uint8Array;
+  /** The request's region buffer, back for a next region's copy. */
+  input?: ArrayBuffer;
   error?: ErrorData;
 }
 
@@ -64,8 +70,19 @@ export class EmitPool {
   private readonly running = new Map<Worker, Pending>();
   private readonly queue: Pending[] = [];
   private broken?: Error;
+  /**
+   * Buffers going round between this thread and the workers instead of new
+   * ones per region (regions' copies; their records once written to stdout):
+   * at 2 workers they were ~4 MB of garbage per MB of file, ~0.8 s of GC in
+   * this thread for 200 MB and RSS over 256 MB. As many as can be in flight.
+   */
+  private readonly spareInput: Spares<ArrayBuffer>;
+  private readonly spareOutput: Spares<ArrayBuffer>;
 
-  private constructor(readonly size: number) {}
+  private constructor(readonly size: number) {
+    this.spareInput = new Spares(2 * size + 1);
+    this.spareOutput = new Spares(2 * size + 1);
+  }
 
   /** A pool of `size` workers; undefined for none (or without the compiled worker script). */
   static create(size: number = parseWorkerCount()): EmitPool | undefined {
@@ -84,8 +101,11 @@ export class EmitPool {
   /** The records of one region of a file. */
   run(task: FileTask, region: Region): Promise<RegionRecords> {
     if (this.broken) return Promise.reject(this.broken);
-    // A copy of exactly the region's bytes, transferred (a view would send its whole buffer).
-    const bytes = new Uint8Array(region.bytes);
+    // A copy of the region's bytes in a buffer of the pool's own, transferred (a view would send its whole buffer).
+    const n = region.bytes.byteLength;
+    const buffer = this.spareInput.take(n) ?? new ArrayBuffer(roomFor(n));
+    const bytes = new Uint8Array(buffer, 0, n);
+    bytes.set(region.bytes);
     const request: RegionRequest = {
       task,
       bytes,
@@ -112,9 +132,10 @@ export class EmitPool {
       const job = this.queue.shift()!;
       this.running.set(worker, job);
       worker.ref(); // a region in work keeps the process alive
-      worker.postMessage(job.request, [
-        job.request.bytes.buffer as ArrayBuffer,
-      ]);
+      const spare = this.spareOutput.any();
+      const transfer = [job.request.bytes.buffer as ArrayBuffer];
+      if (spare) transfer.push(spare);
+      worker.postMessage({...job.request, spare}, transfer);
     }
   }
 
@@ -137,14 +158,15 @@ export class EmitPool {
     this.running.delete(worker);
     worker.unref(); // an idle worker does not
     this.idle.push(worker);
+    if (reply.input) this.spareInput.keep(reply.input);
     if (job) {
       if (reply.error) job.reject(fromErrorData(reply.error));
       else {
         const b = reply.bytes!;
-        job.resolve({
-          count: reply.count!,
-          bytes: Buffer.from(b.buffer, b.byteOffset, b.byteLength),
-        });
+        const bytes = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+        // Written to stdout (output.ts hands it back): a worker's next records go into it.
+        onRelease(bytes, () => this.spareOutput.keep(b.buffer as ArrayBuffer));
+        job.resolve({count: reply.count!, bytes});
       }
     }
     this.dispatch();

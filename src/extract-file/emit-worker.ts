@@ -3,6 +3,7 @@ import {parentPort} from 'worker_threads';
 import type {RegionReply, RegionRequest} from './emit-pool';
 import {taskRecords} from './file-task';
 import {releaseBytes} from './json-bytes';
+import {roomFor, Spares} from './spares';
 import {errorData} from './worker-errors';
 
 /**
@@ -13,6 +14,9 @@ import {errorData} from './worker-errors';
 
 const port = parentPort;
 if (!port) throw new Error('emit-worker.ts runs as a worker thread only');
+
+/** Record buffers the main thread sent back once written (emit-pool.ts): the next regions' records go into them. */
+const spares = new Spares<ArrayBuffer>(3);
 
 port.on('message', (req: RegionRequest) => {
   void emitRegion(req).then(
@@ -26,7 +30,9 @@ async function emitRegion({
   bytes,
   firstLine,
   atStart,
+  spare,
 }: RegionRequest): Promise<{reply: RegionReply; transfer: ArrayBuffer[]}> {
+  if (spare) spares.keep(spare);
   const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const parts: Buffer[] = [];
   let count = 0;
@@ -36,12 +42,20 @@ async function emitRegion({
     count += batch.count;
     size += batch.bytes.length;
   }
-  const out = new Uint8Array(size);
+  const out = new Uint8Array(
+    spares.take(size) ?? new ArrayBuffer(roomFor(size)),
+    0,
+    size
+  );
   let at = 0;
   for (const p of parts) {
     out.set(p, at);
     at += p.length;
     releaseBytes(p); // copied: its slab can take the next region's records
   }
-  return {reply: {count, bytes: out}, transfer: [out.buffer]};
+  const region = bytes.buffer as ArrayBuffer; // back to the pool for a next region's copy
+  return {
+    reply: {count, bytes: out, input: region},
+    transfer: [out.buffer as ArrayBuffer, region],
+  };
 }

@@ -11,8 +11,10 @@
  * written it). A fresh slab every few batches meant fresh pages for the
  * kernel to fault in and zero, and major GCs paced by the buffers waiting in
  * stdout's queue: 40 MB of RSS and ~6 % of a 200 MB sae_rows read (README
- * "Speed").
+ * "Benchmark").
  */
+import {Spares} from './spares';
+
 const SLAB_BYTES = 1 << 20;
 /**
  * Spare slabs kept per thread. Batches of a 1 MB read chunk of SAE lines are
@@ -28,40 +30,46 @@ interface Slab {
   current: boolean;
 }
 
-const spares: Buffer[] = [];
+const spares = new Spares<Buffer>(SPARE_SLABS);
 const slabs = new WeakMap<Buffer, Slab>(); // a slab by its buffer
 const viewSlab = new WeakMap<Buffer, [Buffer, Slab]>(); // a taken view → its slab
+const releasers = new WeakMap<Buffer, () => void>(); // bytes from elsewhere → who takes them back
 
 /** The smallest spare slab of at least `bytes`, or a new one. */
 function newSlab(bytes: number): Buffer {
-  let best = -1;
-  spares.forEach((b, i) => {
-    if (b.length >= bytes && (best < 0 || b.length < spares[best].length)) {
-      best = i;
-    }
-  });
-  const buf = best >= 0 ? spares.splice(best, 1)[0] : Buffer.allocUnsafe(bytes);
+  const buf = spares.take(bytes) ?? Buffer.allocUnsafe(bytes);
   slabs.set(buf, {out: 0, current: true});
   return buf;
 }
 
 function spare(buf: Buffer, slab: Slab): void {
   if (slab.out > 0 || slab.current) return;
-  spares.push(buf);
-  if (spares.length > SPARE_SLABS) spares.shift(); // keep the latest
+  spares.keep(buf);
 }
 
 /**
- * Hands back a batch's bytes (from {@link JsonBytes.take}) once nothing will
- * read them again — written to stdout, or copied. Bytes from anywhere else
- * are ignored; bytes never handed back are simply garbage-collected.
+ * Hands back a batch's bytes (from {@link JsonBytes.take}, or registered with
+ * {@link onRelease}) once nothing will read them again — written to stdout,
+ * or copied. Other bytes are ignored; bytes never handed back are simply
+ * garbage-collected.
  */
 export function releaseBytes(bytes: Buffer): void {
+  const fn = releasers.get(bytes);
+  if (fn) {
+    releasers.delete(bytes);
+    fn();
+    return;
+  }
   const owner = viewSlab.get(bytes);
   if (!owner) return;
   viewSlab.delete(bytes);
   owner[1].out--;
   spare(...owner);
+}
+
+/** Batch bytes not cut from a slab (a parse worker's region): `fn` runs when they are handed back. */
+export function onRelease(bytes: Buffer, fn: () => void): void {
+  releasers.set(bytes, fn);
 }
 
 export class JsonBytes {
