@@ -74,14 +74,16 @@ export class EmitPool {
    * Buffers going round between this thread and the workers instead of new
    * ones per region (regions' copies; their records once written to stdout):
    * at 2 workers they were ~4 MB of garbage per MB of file, ~0.8 s of GC in
-   * this thread for 200 MB and RSS over 256 MB. As many as can be in flight.
+   * this thread for 200 MB and RSS over 256 MB. Region copies: as many as can
+   * be in flight (2 per worker) and one; records: one per worker and one
+   * (each region sent takes one, each reply brings one).
    */
   private readonly spareInput: Spares<ArrayBuffer>;
   private readonly spareOutput: Spares<ArrayBuffer>;
 
   private constructor(readonly size: number) {
     this.spareInput = new Spares(2 * size + 1);
-    this.spareOutput = new Spares(2 * size + 1);
+    this.spareOutput = new Spares(size + 1);
   }
 
   /** A pool of `size` workers; undefined for none (or without the compiled worker script). */

@@ -15,8 +15,12 @@ import {errorData} from './worker-errors';
 const port = parentPort;
 if (!port) throw new Error('emit-worker.ts runs as a worker thread only');
 
-/** Record buffers the main thread sent back once written (emit-pool.ts): the next regions' records go into them. */
-const spares = new Spares<ArrayBuffer>(3);
+/**
+ * Record buffers the main thread sent back once written (emit-pool.ts): the
+ * next regions' records go into them. One comes with each region, one goes
+ * back with its records; a second is kept for when one is too small.
+ */
+const spares = new Spares<ArrayBuffer>(2);
 
 port.on('message', (req: RegionRequest) => {
   void emitRegion(req).then(

@@ -13,15 +13,19 @@
  * stdout's queue: 40 MB of RSS and ~6 % of a 200 MB sae_rows read (README
  * "Benchmark").
  */
+import {isMainThread} from 'worker_threads';
+
 import {Spares} from './spares';
 
 const SLAB_BYTES = 1 << 20;
 /**
  * Spare slabs kept per thread. Batches of a 1 MB read chunk of SAE lines are
  * ~2.5 MB of records, so a slab grows to 8 MB and stdout (which holds 4 MB,
- * output.ts STDOUT_QUEUE_BYTES) has at most 2 in use at a time.
+ * output.ts STDOUT_QUEUE_BYTES) has at most 2 in use at a time. A parse
+ * worker copies a region's records out of its slab before the next region
+ * (emit-worker.ts): one spare is all it uses.
  */
-const SPARE_SLABS = 2;
+const SPARE_SLABS = isMainThread ? 2 : 1;
 
 interface Slab {
   /** Views taken from it and not yet released. */
