@@ -14,8 +14,8 @@
  *   BENCH_ONE_CORE=0 / BENCH_MULTI_JOB=0          skips a part
  *   BENCH_SIZES_MB= npm run bench                 the multi-job sync only
  *
- * On every core, each stream is also read with CONCUR_PARSE_WORKERS=2 (two
- * parse worker threads whatever the machine), to show what they do there.
+ * On every core, each stream is also read with CONCUR_PARSE_WORKERS=0 (no
+ * parse worker threads whatever the machine), to show what they add there.
  *
  * Files are generated once into bench/out/ (deterministic, seeded) and reused.
  */
@@ -182,12 +182,12 @@ async function benchSize(
     const opts = {oneCore};
     const baseline = await measure([BASELINE, file], opts);
     const streams: SizeResult['streams'] = {};
-    // On every core: also with 2 parse workers forced, to show what they do here (the default depends on the CPUs).
+    // On every core: also without parse workers, to show what they add here (the default depends on the CPUs).
     const variants: [string, MeasureOptions][] = oneCore
       ? [['', opts]]
       : [
           ['', opts],
-          [' (2 parse workers)', {...opts, env: {CONCUR_PARSE_WORKERS: '2'}}],
+          [' (no parse workers)', {...opts, env: {CONCUR_PARSE_WORKERS: '0'}}],
         ];
     for (const stream of STREAMS) {
       const expected = FILE_STREAMS[stream](details);

@@ -107,14 +107,19 @@ describe('parse worker pool', () => {
     }
   });
 
-  test('workers: one per CPU but one (the main thread writes), none when that is under 2; CONCUR_PARSE_WORKERS overrides', () => {
-    expect(parseWorkerCount({CONCUR_PARSE_WORKERS: '0'})).toBe(0);
-    expect(parseWorkerCount({CONCUR_PARSE_WORKERS: '3'})).toBe(3);
+  test('workers: one per CPU but one (the main thread writes), at least 2, none on one CPU; CONCUR_PARSE_WORKERS overrides', () => {
+    const byCpus = [1, 2, 3, 4, 9, 16].map((cpus) =>
+      parseWorkerCount({}, cpus)
+    );
+    expect(byCpus).toEqual([0, 2, 2, 3, 8, 8]);
+    expect(parseWorkerCount({CONCUR_PARSE_WORKERS: '0'}, 4)).toBe(0);
+    expect(parseWorkerCount({CONCUR_PARSE_WORKERS: '3'}, 1)).toBe(3);
     expect(parseWorkerCount({CONCUR_PARSE_WORKERS: '99'})).toBe(8);
-    const dflt = parseWorkerCount({});
-    const cpus = usableCpus();
-    expect(dflt).toBe(cpus >= 3 ? Math.min(cpus - 1, 8) : 0);
-    expect(parseWorkerCount({CONCUR_PARSE_WORKERS: 'many'})).toBe(dflt);
+    // Not a count: the machine decides (this one's CPUs by default).
+    expect(parseWorkerCount({CONCUR_PARSE_WORKERS: 'many'}, 2)).toBe(2);
+    expect(parseWorkerCount({CONCUR_PARSE_WORKERS: 'many'})).toBe(
+      parseWorkerCount({}, usableCpus())
+    );
   });
 
   test.each([

@@ -16,8 +16,8 @@ import {ErrorData, fromErrorData} from './worker-errors';
  * writes the finished ones, in file order (parallel.ts). Started on first
  * use, one region per worker at a time, closed after the sync.
  *
- * How many: {@link parseWorkerCount}. With fewer than 3 CPUs: none by
- * default (the rows are written in the reading thread).
+ * How many: {@link parseWorkerCount}. On one CPU: none by default (the
+ * rows are written in the reading thread).
  */
 
 /**
@@ -191,17 +191,21 @@ export class EmitPool {
 /**
  * Parse workers for this process: CONCUR_PARSE_WORKERS if set, otherwise one
  * per CPU the process may use (its affinity, and a container's CPU quota)
- * but one, at most {@link MAX_PARSE_WORKERS} — and none when that leaves
- * fewer than 2: the CPU left is the main thread's (it downloads, runs the
- * check pass and writes every record), and on 2 CPUs one worker beside it
- * measured no faster than none, with ~60 MB more RSS (README "Benchmark").
+ * but one — the main thread downloads, checks and writes every record — at
+ * least 2 and at most {@link MAX_PARSE_WORKERS}; none on one CPU, where a
+ * worker could only take turns with the main thread. On 2 CPUs one worker
+ * measured no faster than none, two 20–35 % faster within 256 MB (README
+ * "Benchmark").
  */
-export function parseWorkerCount(env = process.env): number {
+export function parseWorkerCount(
+  env = process.env,
+  cpus = usableCpus()
+): number {
   const set = env[PARSE_WORKERS_ENV];
   if (set !== undefined && set.trim() !== '') {
     const n = Number(set);
     if (Number.isInteger(n) && n >= 0) return Math.min(n, MAX_PARSE_WORKERS);
   }
-  const workers = Math.min(usableCpus() - 1, MAX_PARSE_WORKERS);
-  return workers >= 2 ? workers : 0;
+  if (cpus < 2) return 0;
+  return Math.min(Math.max(cpus - 1, 2), MAX_PARSE_WORKERS);
 }
