@@ -58,7 +58,7 @@ describe('parse worker pool', () => {
     );
     const pool = EmitPool.create(2);
     try {
-      const region = {bytes: text.subarray(0), firstLine: 7, atStart: false};
+      const region = {parts: [text], firstLine: 7, atStart: false};
       const err = await rejection(pool.run(task, region));
       expect(err).toBeInstanceOf(lib.DataError);
       expect(err.code).toBe('FILE_WIDTH_MISMATCH');
@@ -68,7 +68,7 @@ describe('parse worker pool', () => {
       expect(inThread.context).toEqual({file: 'x.txt', line: 3});
       // The pool goes on after a data error.
       const ok = await pool.run(task, {
-        bytes: Buffer.from(`${good}\n`),
+        parts: [Buffer.from(`${good}\n`)],
         firstLine: 1,
         atStart: true,
       });
@@ -86,7 +86,7 @@ describe('parse worker pool', () => {
       fields: {job_id: 'j'},
       amountsAs: 'number',
     };
-    const region = () => ({bytes: text, firstLine: 1, atStart: true});
+    const region = () => ({parts: [text], firstLine: 1, atStart: true});
     const stamped = (b: Buffer) =>
       b.toString('latin1').replace(/"emitted_at":\d+/g, '"emitted_at":0');
     const pool = EmitPool.create(1);

@@ -17,7 +17,7 @@ type Rec = Pick<ParsedLine, 'lineNumber' | 'values'>;
 
 async function parse(
   bytes: Buffer,
-  region?: Omit<Region, 'bytes'>
+  region?: Omit<Region, 'parts'>
 ): Promise<Rec[]> {
   const out: Rec[] = [];
   for await (const batch of parseLines([bytes], 'f.txt', {region})) {
@@ -32,6 +32,8 @@ function cut(bytes: Buffer, target: number, chunkSize: number): Region[] {
   const last = cutter.end();
   return last ? [...regions, last] : regions;
 }
+
+const bytesOf = (r: Region): Buffer => Buffer.concat(r.parts);
 
 const HARD = Buffer.from(
   '\ufeffEXTRACT|2024-01-01|4|10.00\r\n' +
@@ -66,20 +68,31 @@ describe('regions for the parse workers', () => {
               [1, 7],
               [16, 5],
               [200, 64],
+              [64, 300], // chunks larger than a region
             ]
           : [
               [1024, 256],
               [4096, 1000],
               [65536, 4096],
+              [4096, 10000], // chunks larger than a region
             ];
       for (const [target, chunkSize] of sizes) {
         const regions = cut(bytes, target, chunkSize);
-        expect(Buffer.concat(regions.map((r) => r.bytes))).toEqual(bytes);
+        expect(Buffer.concat(regions.map(bytesOf))).toEqual(bytes);
+        // Every region but the last: at least the target, ending at a line break.
+        for (const r of regions.slice(0, -1)) {
+          const b = bytesOf(r);
+          expect([target, b.length >= target, b[b.length - 1]]).toEqual([
+            target,
+            true,
+            0x0a,
+          ]);
+        }
         expect(regions.map((r) => r.atStart)).toEqual(
           regions.map((_, i) => i === 0)
         );
         const parts: Rec[] = [];
-        for (const r of regions) parts.push(...(await parse(r.bytes, r)));
+        for (const r of regions) parts.push(...(await parse(bytesOf(r), r)));
         expect([target, chunkSize, parts]).toEqual([target, chunkSize, whole]);
       }
     }
@@ -87,7 +100,7 @@ describe('regions for the parse workers', () => {
 
   test('a region never ends inside a quoted field, however small the target', () => {
     const regions = cut(HARD, 1, 3);
-    const texts = regions.map((r) => r.bytes.toString('utf8'));
+    const texts = regions.map((r) => bytesOf(r).toString('utf8'));
     expect(texts).toContain(
       'DETAIL|"a quoted field\nthat spans\r\nthree lines"|x\n'
     );

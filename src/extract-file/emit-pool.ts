@@ -104,10 +104,15 @@ export class EmitPool {
   run(task: FileTask, region: Region): Promise<RegionRecords> {
     if (this.broken) return Promise.reject(this.broken);
     // A copy of the region's bytes in a buffer of the pool's own, transferred (a view would send its whole buffer).
-    const n = region.bytes.byteLength;
+    let n = 0;
+    for (const p of region.parts) n += p.length;
     const buffer = this.spareInput.take(n) ?? new ArrayBuffer(roomFor(n));
     const bytes = new Uint8Array(buffer, 0, n);
-    bytes.set(region.bytes);
+    let at = 0;
+    for (const p of region.parts) {
+      bytes.set(p, at);
+      at += p.length;
+    }
     const request: RegionRequest = {
       task,
       bytes,

@@ -16,7 +16,11 @@ import {CR, LF, QUOTE, RecordJoiner} from './lines';
  */
 
 export interface Region {
-  bytes: Buffer;
+  /**
+   * The region's bytes, in order: views of the chunks read (a region that
+   * spans two chunks is joined only by the copy the parse worker gets).
+   */
+  parts: readonly Buffer[];
   /** The physical number of the region's first line. */
   firstLine: number;
   /** The region starts the file (a byte order mark there is dropped). */
@@ -24,8 +28,11 @@ export interface Region {
 }
 
 export class RegionCutter {
+  /** The bytes after the last region cut (they begin at a record boundary), as chunk views. */
   private parts: Buffer[] = [];
   private size = 0;
+  /** Whether any of `parts` holds a `"` (then a record may go on across their end). */
+  private quoted = false;
   private nextLine = 1;
   private atStart = true;
 
@@ -35,39 +42,72 @@ export class RegionCutter {
   /** The regions complete once `chunk` is added. */
   push(chunk: Buffer): Region[] {
     if (chunk.length === 0) return [];
-    this.parts.push(chunk);
-    this.size += chunk.length;
-    if (this.size < this.target) return [];
-    const buf =
-      this.parts.length === 1
-        ? this.parts[0]
-        : Buffer.concat(this.parts, this.size);
     const regions: Region[] = [];
+    let buf = chunk;
     let from = 0;
+    if (this.size > 0) {
+      const cut = this.plainCut(chunk);
+      if (cut === 0) {
+        this.add(chunk); // the region goes on past this chunk
+        return regions;
+      }
+      if (cut > 0) {
+        // The region begun in earlier chunks ends in this one, without a join.
+        regions.push(this.region([...this.parts, chunk.subarray(0, cut)]));
+        from = cut;
+      } else {
+        // A quoted record may go on across the chunks: cut from them joined.
+        buf = Buffer.concat([...this.parts, chunk], this.size + chunk.length);
+      }
+      this.clear();
+    }
     while (buf.length - from >= this.target) {
       const cut = safeCut(buf, from, from + this.target);
       if (cut === -1) break; // a record goes on past the bytes so far
-      regions.push(this.region(buf.subarray(from, cut)));
+      regions.push(this.region([buf.subarray(from, cut)]));
       from = cut;
     }
-    const rest = buf.subarray(from);
-    this.parts = rest.length ? [rest] : [];
-    this.size = rest.length;
+    if (from < buf.length) this.add(buf.subarray(from));
     return regions;
   }
 
   /** What is left at the end of the file (undefined when nothing is). */
   end(): Region | undefined {
     if (this.size === 0) return undefined;
-    const rest = Buffer.concat(this.parts, this.size);
-    this.parts = [];
-    this.size = 0;
-    return this.region(rest);
+    const r = this.region(this.parts);
+    this.clear();
+    return r;
   }
 
-  private region(bytes: Buffer): Region {
-    const r = {bytes, firstLine: this.nextLine, atStart: this.atStart};
-    this.nextLine += countLf(bytes);
+  /**
+   * Where the region held in `parts` ends in `chunk` when no `"` is in the
+   * way (nearly always): just past the first line break once the region has
+   * its target size; 0 when it goes on past `chunk`; -1 when a `"` is in the
+   * way (a quoted field may span lines).
+   */
+  private plainCut(chunk: Buffer): number {
+    if (this.quoted) return -1;
+    const lf = chunk.indexOf(LF, Math.max(0, this.target - this.size - 1));
+    const head = lf === -1 ? chunk : chunk.subarray(0, lf);
+    if (head.indexOf(QUOTE) !== -1) return -1;
+    return lf + 1;
+  }
+
+  private add(part: Buffer): void {
+    this.parts.push(part);
+    this.size += part.length;
+    this.quoted ||= part.indexOf(QUOTE) !== -1;
+  }
+
+  private clear(): void {
+    this.parts = [];
+    this.size = 0;
+    this.quoted = false;
+  }
+
+  private region(parts: Buffer[]): Region {
+    const r = {parts, firstLine: this.nextLine, atStart: this.atStart};
+    for (const p of parts) this.nextLine += countLf(p);
     this.atStart = false;
     return r;
   }
