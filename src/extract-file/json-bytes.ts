@@ -22,10 +22,11 @@ const SLAB_BYTES = 1 << 20;
  * Spare slabs kept per thread. Batches of a 1 MB read chunk of SAE lines are
  * ~2.5 MB of records, so a slab grows to 8 MB and stdout (which holds 4 MB,
  * output.ts STDOUT_QUEUE_BYTES) has at most 2 in use at a time. A parse
- * worker copies a region's records out of its slab before the next region
- * (emit-worker.ts): one spare is all it uses.
+ * worker writes a region's records (~2.5 MB for 512 KB of SAE text) into
+ * 1 MB slabs, a batch of lines at a time, and copies them out before the
+ * next region (emit-worker.ts): it keeps the slabs of one region.
  */
-const SPARE_SLABS = isMainThread ? 2 : 1;
+const SPARE_SLABS = isMainThread ? 2 : 4;
 
 interface Slab {
   /** Views taken from it and not yet released. */
