@@ -3,7 +3,10 @@ import path from 'path';
 
 import {fileRecords} from '../src/extract-file';
 import {cpuQuota, usableCpus} from '../src/extract-file/cpus';
-import {parseWorkerCount} from '../src/extract-file/emit-pool';
+import {
+  parseWorkerCount,
+  parseWorkersMinBytes,
+} from '../src/extract-file/emit-pool';
 import {FileTask} from '../src/extract-file/file-task';
 import {failure, saeDetail} from './helpers/file';
 import {tempDir} from './helpers/temp';
@@ -120,6 +123,31 @@ describe('parse worker pool', () => {
     expect(parseWorkerCount({CONCUR_PARSE_WORKERS: 'many'})).toBe(
       parseWorkerCount({}, usableCpus())
     );
+  });
+
+  test('files the workers take: 16 MB or more by default, CONCUR_PARSE_WORKERS_MIN_BYTES overrides, never under two regions', async () => {
+    expect(parseWorkersMinBytes({})).toBe(16 * 1024 * 1024);
+    expect(
+      parseWorkersMinBytes({CONCUR_PARSE_WORKERS_MIN_BYTES: '1048576'})
+    ).toBe(1048576);
+    expect(parseWorkersMinBytes({CONCUR_PARSE_WORKERS_MIN_BYTES: 'x'})).toBe(
+      16 * 1024 * 1024
+    );
+    const pool = EmitPool.create(1, 16 * 1024 * 1024);
+    const tiny = EmitPool.create(1, 0);
+    try {
+      expect([
+        pool.takes(16 * 1024 * 1024 - 1),
+        pool.takes(16 * 1024 * 1024),
+      ]).toEqual([false, true]);
+      // One region's worth is never worth a worker's round trip.
+      expect([tiny.takes(512 * 1024), tiny.takes(1024 * 1024)]).toEqual([
+        false,
+        true,
+      ]);
+    } finally {
+      await Promise.all([pool.close(), tiny.close()]);
+    }
   });
 
   test.each([

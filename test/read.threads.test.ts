@@ -1,6 +1,5 @@
 import {buildSaeFile, Scenario} from 'concur-extract-simulator';
 
-import {PARALLEL_MIN_BYTES} from '../src/extract-file/file-task';
 import {catalog, CliResult, comparableLines} from './helpers/cli';
 import {
   baseScenario,
@@ -16,9 +15,13 @@ import {
  * without the check thread (check-thread.ts), bin/main read writes exactly
  * the bytes the reading thread alone writes — every RECORD line, in order,
  * emitted_at aside — and the same STATE, ledger and logs. The files are
- * large enough for many regions (1 MB each), and one has quoted fields
- * spanning lines all through, so regions are cut next to them.
+ * large enough for several regions (512 KB each), and one has quoted fields
+ * spanning lines all through, so regions are cut next to them. They are
+ * smaller than the workers take by default (16 MB, for the tests' speed):
+ * CONCUR_PARSE_WORKERS_MIN_BYTES lowers that to 1 MB here.
  */
+
+const MIN_BYTES = 1024 * 1024;
 
 const STREAMS = {
   extract_file_rows: 'incremental',
@@ -79,11 +82,14 @@ describe('parse workers (bin/main read)', () => {
 
   test('1 and 3 workers write the same bytes as the reading thread alone', async () => {
     // Both large files go to the workers (smaller ones stay in the reading thread).
-    expect(Buffer.byteLength(QUOTED)).toBeGreaterThan(PARALLEL_MIN_BYTES);
-    expect(BIG_SAE.length).toBeGreaterThan(PARALLEL_MIN_BYTES);
+    expect(Buffer.byteLength(QUOTED)).toBeGreaterThan(MIN_BYTES);
+    expect(BIG_SAE.length).toBeGreaterThan(MIN_BYTES);
     const read = (workers: string): Promise<CliResult> =>
       readSim(sim, catalog(STREAMS), {
-        env: {CONCUR_PARSE_WORKERS: workers},
+        env: {
+          CONCUR_PARSE_WORKERS: workers,
+          CONCUR_PARSE_WORKERS_MIN_BYTES: String(MIN_BYTES),
+        },
       });
     const alone = await read('0');
     expect(alone.code).toBe(0);

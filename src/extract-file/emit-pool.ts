@@ -6,6 +6,7 @@ import {ConnectorError} from '../errors';
 import {usableCpus} from './cpus';
 import type {FileTask} from './file-task';
 import {onRelease} from './json-bytes';
+import {REGION_BYTES} from './parallel';
 import type {Region} from './regions';
 import {roomFor, Spares} from './spares';
 import {ErrorData, fromErrorData} from './worker-errors';
@@ -29,6 +30,18 @@ export const MAX_PARSE_WORKERS = 8;
 
 /** The environment variable that sets the number of parse workers (0: none). */
 export const PARSE_WORKERS_ENV = 'CONCUR_PARSE_WORKERS';
+
+/** The environment variable that sets the smallest file the workers write, in bytes (tests lower it). */
+export const PARSE_WORKERS_MIN_BYTES_ENV = 'CONCUR_PARSE_WORKERS_MIN_BYTES';
+
+/**
+ * The smallest file the workers write by default. Below it the reading
+ * thread alone is as fast or faster on 2 CPUs: starting two workers and
+ * warming up their compiled code costs ~0.3 s of CPU (sae_rows of 10 MB:
+ * 1.22 s without workers, 1.5 s with; 25 MB: even; 200 MB: 7.1 s against
+ * 5.5 s, README "Benchmark"). Most extract files are smaller than this.
+ */
+export const PARSE_WORKERS_MIN_BYTES = 16 * 1024 * 1024;
 
 export interface RegionRequest {
   task: FileTask;
@@ -81,18 +94,33 @@ export class EmitPool {
   private readonly spareInput: Spares<ArrayBuffer>;
   private readonly spareOutput: Spares<ArrayBuffer>;
 
-  private constructor(readonly size: number) {
+  /**
+   * `size` workers, for files of `minFileBytes` or more (never under two
+   * regions: below that there is nothing to run side by side).
+   */
+  private constructor(
+    readonly size: number,
+    readonly minFileBytes: number
+  ) {
     this.spareInput = new Spares(2 * size + 1);
     this.spareOutput = new Spares(size + 1);
   }
 
   /** A pool of `size` workers; undefined for none (or without the compiled worker script). */
-  static create(size: number = parseWorkerCount()): EmitPool | undefined {
+  static create(
+    size: number = parseWorkerCount(),
+    minFileBytes: number = parseWorkersMinBytes()
+  ): EmitPool | undefined {
     if (size < 1 || !fs.existsSync(WORKER_SCRIPT)) return undefined;
-    return new EmitPool(size);
+    return new EmitPool(size, Math.max(minFileBytes, 2 * REGION_BYTES));
   }
 
-  /** Starts the workers now (they take ~0.1 s to load), e.g. while the first file downloads. */
+  /** Whether a file of `bytes` is written by the workers. */
+  takes(bytes: number): boolean {
+    return bytes >= this.minFileBytes;
+  }
+
+  /** Starts the workers now (they take ~0.1 s to load), e.g. while a large file downloads. */
   warm(): void {
     for (let w = this.spawn(); w; w = this.spawn()) {
       w.unref(); // an idle worker does not keep the process alive
@@ -213,4 +241,14 @@ export function parseWorkerCount(
   }
   if (cpus < 2) return 0;
   return Math.min(Math.max(cpus - 1, 2), MAX_PARSE_WORKERS);
+}
+
+/** The smallest file the workers write: CONCUR_PARSE_WORKERS_MIN_BYTES if set, {@link PARSE_WORKERS_MIN_BYTES} otherwise. */
+export function parseWorkersMinBytes(env = process.env): number {
+  const set = env[PARSE_WORKERS_MIN_BYTES_ENV];
+  if (set !== undefined && set.trim() !== '') {
+    const n = Number(set);
+    if (Number.isInteger(n) && n >= 0) return n;
+  }
+  return PARSE_WORKERS_MIN_BYTES;
 }

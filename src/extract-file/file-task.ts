@@ -2,7 +2,7 @@ import type {AmountsAs} from '../config';
 import {fileRecords, passedFiles, RecordBatch, RecordOptions} from './index';
 import {fileLayoutRecords} from './layout-rows';
 import type {LayoutId} from './layouts';
-import {parallelRecords, REGION_BYTES} from './parallel';
+import {parallelRecords} from './parallel';
 import type {ByteSource, ParseOptions} from './parser';
 import type {Envelope} from './record-frame';
 
@@ -45,15 +45,9 @@ export function taskRecords(
 }
 
 /**
- * The smallest file the parse workers write: below two regions there is
- * nothing to run side by side, only a round trip to pay.
- */
-export const PARALLEL_MIN_BYTES = 2 * REGION_BYTES;
-
-/**
  * The records of every file of a downloaded body that passed its check:
- * written by the parse workers when there is a pool (and the file is large
- * enough), in this thread otherwise.
+ * written by the parse workers when there is a pool and the file is large
+ * enough for it, in this thread otherwise.
  */
 export async function* bodyRecords(
   path: string,
@@ -69,7 +63,7 @@ export async function* bodyRecords(
       amountsAs: opts.amountsAs ?? 'number',
       layouts,
     };
-    yield* opts.pool && size >= PARALLEL_MIN_BYTES
+    yield* opts.pool?.takes(size)
       ? parallelRecords(text, task, opts.pool)
       : taskRecords(text, task);
   }

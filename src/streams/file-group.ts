@@ -113,12 +113,11 @@ export async function* readFileStreams(
     (a, b) => Number(a.stream.isLedger) - Number(b.stream.isLedger)
   );
   const states = members.map((m) => (m.incremental ? m.state : {}));
-  // The parse workers and the check thread load while the first job is listed (and, the workers, downloaded).
-  ctx.emitPool?.warm();
+  // The check thread loads while the first job is listed; the parse workers once a download is large enough for them.
   ctx.checkThread?.warm();
   ctx.logger.info(
     ctx.emitPool
-      ? `Extract file rows are written by ${ctx.emitPool.size} parse worker thread(s)`
+      ? `Extract file rows are written by ${ctx.emitPool.size} parse worker thread(s) (files of ${formatBytes(ctx.emitPool.minFileBytes)} or more)`
       : 'Extract file rows are written by the main thread (no parse workers)'
   );
   for (const def of await ctx.definitions()) {
@@ -224,7 +223,12 @@ async function downloadJob(
     ctx.checkThread
   );
   try {
-    await ctx.client.downloadFile(job, file, (n) => (bytes = n), check.observe);
+    const pool = ctx.emitPool;
+    const read = (n: number): void => {
+      bytes = n;
+      if (pool?.takes(n)) pool.warm(); // they load while the rest arrives
+    };
+    await ctx.client.downloadFile(job, file, read, check.observe);
   } finally {
     progress.stop();
   }
