@@ -24,7 +24,7 @@ import {ErrorData, fromErrorData} from './worker-errors';
 /**
  * The most workers used: the main thread writes every record to stdout in
  * order (~400 MB/s of RECORD lines into a pipe on the bench machine, README
- * "Speed"), which 8 workers outrun on any file.
+ * "Benchmark"), which 8 workers outrun on any file.
  */
 export const MAX_PARSE_WORKERS = 8;
 
