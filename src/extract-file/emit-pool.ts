@@ -8,7 +8,7 @@ import type {FileTask} from './file-task';
 import {onRelease} from './json-bytes';
 import {REGION_BYTES} from './parallel';
 import type {Region} from './regions';
-import {roomFor, Spares} from './spares';
+import {joinInto, Spares} from './spares';
 import {ErrorData, fromErrorData} from './worker-errors';
 
 /**
@@ -132,15 +132,7 @@ export class EmitPool {
   run(task: FileTask, region: Region): Promise<RegionRecords> {
     if (this.broken) return Promise.reject(this.broken);
     // A copy of the region's bytes in a buffer of the pool's own, transferred (a view would send its whole buffer).
-    let n = 0;
-    for (const p of region.parts) n += p.length;
-    const buffer = this.spareInput.take(n) ?? new ArrayBuffer(roomFor(n));
-    const bytes = new Uint8Array(buffer, 0, n);
-    let at = 0;
-    for (const p of region.parts) {
-      bytes.set(p, at);
-      at += p.length;
-    }
+    const bytes = joinInto(region.parts, this.spareInput);
     const request: RegionRequest = {
       task,
       bytes,
@@ -234,21 +226,21 @@ export function parseWorkerCount(
   env = process.env,
   cpus = usableCpus()
 ): number {
-  const set = env[PARSE_WORKERS_ENV];
-  if (set !== undefined && set.trim() !== '') {
-    const n = Number(set);
-    if (Number.isInteger(n) && n >= 0) return Math.min(n, MAX_PARSE_WORKERS);
-  }
+  const set = envCount(env, PARSE_WORKERS_ENV);
+  if (set !== undefined) return Math.min(set, MAX_PARSE_WORKERS);
   if (cpus < 2) return 0;
   return Math.min(Math.max(cpus - 1, 2), MAX_PARSE_WORKERS);
 }
 
 /** The smallest file the workers write: CONCUR_PARSE_WORKERS_MIN_BYTES if set, {@link PARSE_WORKERS_MIN_BYTES} otherwise. */
 export function parseWorkersMinBytes(env = process.env): number {
-  const set = env[PARSE_WORKERS_MIN_BYTES_ENV];
-  if (set !== undefined && set.trim() !== '') {
-    const n = Number(set);
-    if (Number.isInteger(n) && n >= 0) return n;
-  }
-  return PARSE_WORKERS_MIN_BYTES;
+  return envCount(env, PARSE_WORKERS_MIN_BYTES_ENV) ?? PARSE_WORKERS_MIN_BYTES;
+}
+
+/** A whole number ≥ 0 set in `env[name]`; undefined when unset, blank or anything else. */
+function envCount(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const set = env[name];
+  if (set === undefined || set.trim() === '') return undefined;
+  const n = Number(set);
+  return Number.isInteger(n) && n >= 0 ? n : undefined;
 }

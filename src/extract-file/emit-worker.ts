@@ -3,7 +3,7 @@ import {parentPort} from 'worker_threads';
 import type {RegionReply, RegionRequest} from './emit-pool';
 import {taskRecords} from './file-task';
 import {releaseBytes} from './json-bytes';
-import {roomFor, Spares} from './spares';
+import {joinInto, Spares} from './spares';
 import {errorData} from './worker-errors';
 
 /**
@@ -40,23 +40,12 @@ async function emitRegion({
   const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const parts: Buffer[] = [];
   let count = 0;
-  let size = 0;
   for await (const batch of taskRecords([input], task, {firstLine, atStart})) {
     parts.push(batch.bytes);
     count += batch.count;
-    size += batch.bytes.length;
   }
-  const out = new Uint8Array(
-    spares.take(size) ?? new ArrayBuffer(roomFor(size)),
-    0,
-    size
-  );
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-    releaseBytes(p); // copied: its slab can take the next region's records
-  }
+  const out = joinInto(parts, spares);
+  for (const p of parts) releaseBytes(p); // copied: its slab can take the next region's records
   const region = bytes.buffer as ArrayBuffer; // back to the pool for a next region's copy
   return {
     reply: {count, bytes: out, input: region},

@@ -37,8 +37,7 @@ interface Slab {
 
 const spares = new Spares<Buffer>(SPARE_SLABS);
 const slabs = new WeakMap<Buffer, Slab>(); // a slab by its buffer
-const viewSlab = new WeakMap<Buffer, [Buffer, Slab]>(); // a taken view → its slab
-const releasers = new WeakMap<Buffer, () => void>(); // bytes from elsewhere → who takes them back
+const releasers = new WeakMap<Buffer, () => void>(); // handed-out bytes → who takes them back
 
 /** The smallest spare slab of at least `bytes`, or a new one. */
 function newSlab(bytes: number): Buffer {
@@ -55,24 +54,17 @@ function spare(buf: Buffer, slab: Slab): void {
 /**
  * Hands back a batch's bytes (from {@link JsonBytes.take}, or registered with
  * {@link onRelease}) once nothing will read them again — written to stdout,
- * or copied. Other bytes are ignored; bytes never handed back are simply
- * garbage-collected.
+ * or copied. Other bytes, and bytes handed back twice, are ignored; bytes
+ * never handed back are simply garbage-collected.
  */
 export function releaseBytes(bytes: Buffer): void {
   const fn = releasers.get(bytes);
-  if (fn) {
-    releasers.delete(bytes);
-    fn();
-    return;
-  }
-  const owner = viewSlab.get(bytes);
-  if (!owner) return;
-  viewSlab.delete(bytes);
-  owner[1].out--;
-  spare(...owner);
+  if (!fn) return;
+  releasers.delete(bytes);
+  fn();
 }
 
-/** Batch bytes not cut from a slab (a parse worker's region): `fn` runs when they are handed back. */
+/** Batch bytes that can be reused: `fn` runs when they are handed back ({@link releaseBytes}). */
 export function onRelease(bytes: Buffer, fn: () => void): void {
   releasers.set(bytes, fn);
 }
@@ -160,10 +152,14 @@ export class JsonBytes {
       );
     }
     const out = this.buf.subarray(this.start, this.len);
-    const slab = slabs.get(this.buf);
+    const buf = this.buf;
+    const slab = slabs.get(buf);
     if (slab && out.length) {
       slab.out++;
-      viewSlab.set(out, [this.buf, slab]);
+      onRelease(out, () => {
+        slab.out--;
+        spare(buf, slab);
+      });
     }
     if (this.buf.length - this.len < out.length) {
       const size = this.buf.length;

@@ -31,7 +31,31 @@ export class Spares<T extends {readonly byteLength: number}> {
 }
 
 /** A size for a new buffer meant to be reused: `bytes` and 1/8 more, in 64 KB steps, so similar batches fit. */
-export function roomFor(bytes: number): number {
+function roomFor(bytes: number): number {
   const step = 64 * 1024;
   return Math.ceil((bytes + (bytes >> 3)) / step) * step;
+}
+
+/**
+ * `parts` copied one after the other into a buffer from `spares` (the
+ * smallest that fits) or a new one ({@link roomFor}): a view of exactly
+ * their bytes.
+ */
+export function joinInto(
+  parts: readonly Uint8Array[],
+  spares: Spares<ArrayBuffer>
+): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(
+    spares.take(n) ?? new ArrayBuffer(roomFor(n)),
+    0,
+    n
+  );
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
