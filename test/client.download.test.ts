@@ -84,16 +84,22 @@ function cutShort(
 describe('downloadFile (docs/concur-extract-api.md#file)', () => {
   it('streams the body to the file, on the API base, with the token', async () => {
     const s = await start((_req, res) =>
-      send(res, 200, BODY.toString(), {'Content-Type': 'text/csv'})
+      send(res, 200, BODY.toString(), {
+        'Content-Type': 'text/csv',
+        'Content-Length': String(BODY.length),
+      })
     );
     const dest = path.join(dir, 'f');
-    const seen: number[] = [];
-    const result = await clientFor(s).client.downloadFile(job(), dest, (n) =>
-      seen.push(n)
+    const seen: [number, number | undefined][] = [];
+    const result = await clientFor(s).client.downloadFile(
+      job(),
+      dest,
+      (n, expected) => seen.push([n, expected])
     );
     expect(result).toEqual({bytes: BODY.length, contentType: 'text/csv'});
     expect(fs.readFileSync(dest).equals(BODY)).toBe(true);
-    expect(seen[seen.length - 1]).toBe(BODY.length);
+    // Progress comes with the size the Content-Length announced.
+    expect(seen[seen.length - 1]).toEqual([BODY.length, BODY.length]);
     expect(s.requests[0].url).toBe(FILE_PATH);
     expect(s.requests[0].headers.authorization).toMatch(/^Bearer /);
     expect(s.requests[0].headers['accept-encoding']).toBe('identity');
@@ -250,9 +256,16 @@ describe('downloadFile (docs/concur-extract-api.md#file)', () => {
       res.end(gz);
     });
     const dest = path.join(dir, 'f');
-    const result = await clientFor(s).client.downloadFile(job(), dest);
+    const expected = new Set<number | undefined>();
+    const result = await clientFor(s).client.downloadFile(
+      job(),
+      dest,
+      (_n, e) => expected.add(e)
+    );
     expect(result.bytes).toBe(BODY.length);
     expect(fs.readFileSync(dest).equals(BODY)).toBe(true);
+    // The Content-Length counts compressed bytes: no decoded size to expect.
+    expect([...expected]).toEqual([undefined]);
   });
 
   it('reports an error status with the Error Message, without retrying 4xx', async () => {

@@ -1,7 +1,12 @@
 import fs from 'fs';
 import path from 'path';
 
-import {prefetch, PrefetchOptions} from '../src/streams/prefetch';
+import type {DownloadProgress} from '../src/concur/download';
+import {
+  NEXT_REQUEST_LEAD_S,
+  prefetch,
+  PrefetchOptions,
+} from '../src/streams/prefetch';
 import {tmpDir} from './helpers/file';
 
 /**
@@ -17,6 +22,8 @@ interface Download {
   job: string;
   path: string;
   signal: AbortSignal;
+  /** Reports the body's progress, as the real download does. */
+  progress: DownloadProgress;
   finish(): void;
   fail(err: Error): void;
 }
@@ -29,13 +36,14 @@ function controlled(dir: string): {
   const started: Download[] = [];
   const opts: PrefetchOptions<string, string> = {
     spoolPath: (job) => path.join(dir, `${job}.body`),
-    download: (job, file, signal) =>
+    download: (job, file, signal, progress) =>
       new Promise<string>((resolve, reject) => {
         fs.writeFileSync(file, `partial ${job}`);
         started.push({
           job,
           path: file,
           signal,
+          progress,
           finish: () => {
             fs.writeFileSync(file, `body of ${job}`);
             resolve(`result ${job}`);
@@ -49,6 +57,10 @@ function controlled(dir: string): {
 
 /** Lets pending promise callbacks run. */
 const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/** Waits `ms` of real time. */
+const pause = (ms: number): Promise<void> =>
+  new Promise((r) => setTimeout(r, ms));
 
 const filesIn = (dir: string): string[] => fs.readdirSync(dir).sort();
 
@@ -167,6 +179,100 @@ describe('prefetch: downloads overlap emitting', () => {
     await stop;
     expect(filesIn(dir)).toEqual([]);
     expect(started).toHaveLength(2);
+  });
+
+  describe('the next request goes out shortly before the current body ends, when the consumer waits for it', () => {
+    /** A clock the test moves: seconds since the first download started. */
+    const clock = (): {now(): number; at(s: number): void} => {
+      let t = 0;
+      return {now: () => t, at: (s) => (t = s)};
+    };
+    /** The first download of `jobs` under way for 1 s by the test's clock, the consumer waiting for it. */
+    const waitingOnFirst = async (jobs: string[]) => {
+      const {opts, started} = controlled(dir);
+      const time = clock();
+      const it = prefetch(jobs, {...opts, now: time.now});
+      const first = it.next();
+      await settle();
+      time.at(1);
+      return {started, it, first};
+    };
+    /** Progress that leaves `left` seconds at the rate since the start (1 s ago): 1000 bytes expected. */
+    const leaving = (left: number): [number, number] => {
+      const bytes = Math.ceil(1000 / (1 + left));
+      return [bytes, 1000];
+    };
+
+    test('a body estimated to end within the lead starts the next download; one further away does not', async () => {
+      const {started, it, first} = await waitingOnFirst(['j1', 'j2', 'j3']);
+      started[0].progress(...leaving(NEXT_REQUEST_LEAD_S * 2));
+      expect(started).toHaveLength(1);
+      started[0].progress(...leaving(NEXT_REQUEST_LEAD_S / 2));
+      // j1 has not arrived: j2 already downloads (two files on disk, as when j1 is emitted).
+      expect(started.map((d) => d.job)).toEqual(['j1', 'j2']);
+      expect(filesIn(dir)).toEqual(['j1.body', 'j2.body']);
+      started[0].finish();
+      expect((await first).value!.job).toBe('j1');
+      expect(started).toHaveLength(2);
+      const second = it.next();
+      started[1].finish();
+      expect((await second).value!.job).toBe('j2');
+      expect(started.map((d) => d.job)).toEqual(['j1', 'j2', 'j3']);
+    });
+
+    test('never while the consumer holds a file: the next one waits until the consumer asks for the one ending', async () => {
+      const {opts, started} = controlled(dir);
+      const time = clock();
+      const it = prefetch(['j1', 'j2', 'j3'], {...opts, now: time.now});
+      const first = it.next();
+      await settle();
+      started[0].finish();
+      await first; // the consumer works on j1; j2 downloads
+      time.at(1);
+      started[1].progress(...leaving(0));
+      await settle();
+      expect(started).toHaveLength(2); // j3 would be a second file ahead of j1
+      const second = it.next();
+      // After j1's file is removed: an fs.rm on libuv's thread pool, so wait
+      // for it by the clock (up to 2 s), not a count of event-loop turns.
+      for (let n = 0; n < 400 && started.length < 3; n++) await pause(5);
+      // j1 is gone, j2 is about to end: j3 starts now, before j2 has arrived.
+      expect(started.map((d) => d.job)).toEqual(['j1', 'j2', 'j3']);
+      expect(filesIn(dir)).toEqual(['j2.body', 'j3.body']);
+      started[1].finish();
+      expect((await second).value!.job).toBe('j2');
+      started[2].finish();
+      expect((await it.next()).value!.job).toBe('j3');
+      expect(await it.next()).toEqual({done: true, value: undefined});
+      expect(filesIn(dir)).toEqual([]);
+    });
+
+    test('a body of unknown size (no Content-Length) starts nothing early', async () => {
+      const {started, it, first} = await waitingOnFirst(['j1', 'j2']);
+      started[0].progress(999, undefined);
+      expect(started).toHaveLength(1);
+      started[0].finish();
+      await first;
+      expect(started).toHaveLength(2);
+      started[1].finish();
+      await it.return(undefined);
+      expect(filesIn(dir)).toEqual([]);
+    });
+
+    test('a failed download with the next one started early: thrown at its turn, both files removed, the early one aborted', async () => {
+      const {started, it, first} = await waitingOnFirst(['j1', 'j2', 'j3']);
+      started[0].progress(...leaving(0));
+      expect(started).toHaveLength(2);
+      const failure = new Error('j1: connection reset');
+      started[0].fail(failure);
+      const done = expect(first).rejects.toBe(failure);
+      await settle();
+      expect(started[1].signal.aborted).toBe(true);
+      started[1].finish(); // it ignored its signal: awaited before its file goes
+      await done;
+      expect(filesIn(dir)).toEqual([]);
+      expect(started).toHaveLength(2);
+    });
   });
 
   test('no jobs: nothing is downloaded', async () => {

@@ -6,7 +6,7 @@
 import {ResolvedConfig} from '../config';
 import {ConnectorError, DataError, ErrorContext, withContext} from '../errors';
 import {Auth, Session} from './auth';
-import {BodyObserver, DownloadResult} from './download';
+import {BodyObserver, DownloadProgress, DownloadResult} from './download';
 import {Http} from './http';
 import {EXTRACT_BASE_PATH} from './limits';
 import {jobIdOf, resolveOnBase} from './links';
@@ -121,14 +121,16 @@ export class ConcurClient {
   }
 
   /**
-   * Streams the job's file to `destPath` (docs/concur-extract-api.md#file). A body cut short is retried
-   * from scratch (the file is truncated, `onProgress` restarts from 0, and
-   * `observe` gives a fresh observer).
+   * Streams the job's file to `destPath` (docs/concur-extract-api.md#file).
+   * `onProgress` gets the bytes written so far and the body's size when the
+   * answer gave it. A body cut short is retried from scratch (the file is
+   * truncated, `onProgress` restarts from 0, and `observe` gives a fresh
+   * observer).
    */
   async downloadFile(
     job: Job,
     destPath: string,
-    onProgress?: (bytesSoFar: number) => void,
+    onProgress?: DownloadProgress,
     observe?: () => BodyObserver
   ): Promise<DownloadResult> {
     const fileLink = job.fileLink;

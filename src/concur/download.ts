@@ -34,10 +34,19 @@ export interface BodyObserver {
   abort(err: unknown): void;
 }
 
+/**
+ * Bytes of the body written so far, and the body's size when it is known
+ * before its end (a Content-Length without a content encoding).
+ */
+export type DownloadProgress = (
+  bytesSoFar: number,
+  expectedBytes: number | undefined
+) => void;
+
 interface DownloadOptions {
   timeoutMs: number;
   logger: Logger;
-  onProgress?: (bytesSoFar: number) => void;
+  onProgress?: DownloadProgress;
   observe?: () => BodyObserver;
 }
 
@@ -111,7 +120,7 @@ async function writeBody(
   headers: Record<string, string | undefined>,
   dest: string,
   what: string,
-  onProgress?: (bytesSoFar: number) => void,
+  onProgress?: DownloadProgress,
   observer?: BodyObserver
 ): Promise<{raw: number; written: number}> {
   let decode: Transform[];
@@ -122,9 +131,13 @@ async function writeBody(
     throw err;
   }
   const counts = {raw: 0, written: 0};
+  // Decoded bytes have no size to expect; identity ones have the Content-Length.
+  const expected = decode.length
+    ? undefined
+    : contentLength(headers['content-length']);
   const progress = (n: number): void => {
     counts.written += n;
-    onProgress?.(counts.written);
+    onProgress?.(counts.written, expected);
   };
   // Without a content encoding raw and written bytes are the same: one counter.
   const stages = decode.length

@@ -8,7 +8,12 @@
 import axios, {AxiosInstance} from 'axios';
 
 import {ConnectorError, isRetriable} from '../errors';
-import {BodyObserver, downloadOnce, DownloadResult} from './download';
+import {
+  BodyObserver,
+  downloadOnce,
+  DownloadProgress,
+  DownloadResult,
+} from './download';
 import {
   provablyNotProcessed,
   statusError,
@@ -120,7 +125,7 @@ export class Http {
   download(
     req: HttpRequest,
     dest: string,
-    onProgress?: (bytesSoFar: number) => void,
+    onProgress?: DownloadProgress,
     observe?: () => BodyObserver
   ): Promise<DownloadResult> {
     return this.withRetries(req, () =>

@@ -1,5 +1,6 @@
 import path from 'path';
 
+import type {DownloadProgress} from '../concur/download';
 import {Definition, Job} from '../concur/types';
 import {AmountsAs} from '../config';
 import {withContext} from '../errors';
@@ -150,7 +151,8 @@ export async function* readFileStreams(
         {
           spoolPath: (job) =>
             path.join(ctx.workDir, `${def.id}-${job.id}.body`),
-          download: (job, file) => downloadJob(ctx, def, job, file),
+          download: (job, file, _signal, progress) =>
+            downloadJob(ctx, def, job, file, progress),
           prepare: (job, file, downloaded) =>
             checkJob(ctx, def, job, file, downloaded),
         }
@@ -209,7 +211,8 @@ async function downloadJob(
   ctx: SyncContext,
   def: Definition,
   job: Job,
-  file: string
+  file: string,
+  onProgress: DownloadProgress
 ): Promise<Downloaded> {
   let bytes = 0;
   const progress = startProgress(
@@ -224,9 +227,10 @@ async function downloadJob(
   );
   try {
     const pool = ctx.emitPool;
-    const read = (n: number): void => {
+    const read: DownloadProgress = (n, expected) => {
       bytes = n;
       if (pool?.takes(n)) pool.warm(); // they load while the rest arrives
+      onProgress(n, expected);
     };
     await ctx.client.downloadFile(job, file, read, check.observe);
   } finally {

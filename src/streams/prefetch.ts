@@ -1,5 +1,7 @@
 import {promises as fs} from 'fs';
 
+import type {DownloadProgress} from '../concur/download';
+
 /**
  * Downloads that overlap emitting: the files of a list of jobs, handed to the
  * consumer in order, each only once it is fully downloaded and prepared
@@ -10,14 +12,29 @@ import {promises as fs} from 'fs';
  * max(transfer, check + emit) instead of their sum, with at most two files on
  * disk, the one being checked or emitted and the next one.
  *
+ * When the consumer is already waiting for the current download (the link is
+ * the bottleneck), the next one starts a little before the current one ends
+ * ({@link NEXT_REQUEST_LEAD_S}): its request's round trip then overlaps the
+ * current body's last bytes instead of leaving the link idle once per job.
+ * Those two downloads are still the only files on disk.
+ *
  * The module owns the spooled files: a job's file is removed when the
  * consumer asks for the next job, and on every way out — a failed download
  * (its partial file), the consumer stopping early or throwing (the current
- * file and the one ahead). A download or check error is thrown when the
+ * file and the ones ahead). A download or check error is thrown when the
  * consumer reaches that job, after every earlier job was handed over, exactly
  * as if the downloads ran one after the other: checkpoints and failures are
  * those of a sequential sync.
  */
+
+/**
+ * How long before the current body's estimated end the next request goes
+ * out, when the consumer waits for the link. Why: it should cover a file
+ * request's time to first byte — a WAN round trip plus the server starting
+ * the body, a few hundred ms to Concur — and the moments this process is
+ * busy emitting; an earlier start only shares the link for longer.
+ */
+export const NEXT_REQUEST_LEAD_S = 0.3;
 
 export interface PrefetchOptions<J, T, D = T> {
   /** Where a job's file is spooled (one path per job). */
@@ -25,14 +42,22 @@ export interface PrefetchOptions<J, T, D = T> {
   /**
    * Downloads the job's file to `path`. `signal` is aborted when the consumer
    * stops while this download runs (a download that ignores it is awaited
-   * before its file is removed).
+   * before its file is removed). `progress`, when called, lets the next
+   * download start before this one ends.
    */
-  download(job: J, path: string, signal: AbortSignal): Promise<D>;
+  download(
+    job: J,
+    path: string,
+    signal: AbortSignal,
+    progress: DownloadProgress
+  ): Promise<D>;
   /**
    * Works on the downloaded file (the check pass) while the next job
    * downloads; what it returns comes with the job. Default: the download's result.
    */
   prepare?(job: J, path: string, downloaded: D): Promise<T>;
+  /** Seconds since some fixed point (tests pass their own clock). */
+  now?(): number;
 }
 
 export interface Prefetched<J, T> {
@@ -45,6 +70,8 @@ export interface Prefetched<J, T> {
 interface InFlight<D> {
   path: string;
   done: Promise<D>;
+  /** The body's end is estimated within NEXT_REQUEST_LEAD_S. */
+  endingSoon: boolean;
 }
 
 export async function* prefetch<J, T, D = T>(
@@ -52,34 +79,55 @@ export async function* prefetch<J, T, D = T>(
   opts: PrefetchOptions<J, T, D>
 ): AsyncGenerator<Prefetched<J, T>> {
   const abort = new AbortController();
-  const start = (job: J): InFlight<D> => {
-    const path = opts.spoolPath(job);
-    const done = opts.download(job, path, abort.signal);
-    done.catch(() => undefined); // rethrown when the consumer reaches the job
-    return {path, done};
+  const now = opts.now ?? (() => performance.now() / 1000);
+  /** Downloads started and not yet handed over, by job index. */
+  const flights = new Map<number, InFlight<D>>();
+  /** The job the consumer waits for (-1: it works on one it was given). */
+  let waitingFor = -1;
+  const start = (i: number): void => {
+    if (i >= jobs.length || flights.has(i) || abort.signal.aborted) return;
+    const path = opts.spoolPath(jobs[i]);
+    const startedAt = now();
+    const flight: InFlight<D> = {path, done: undefined!, endingSoon: false};
+    const progress: DownloadProgress = (bytes, expected) => {
+      if (flight.endingSoon || !expected || bytes <= 0) return;
+      // The rate since the request went out: low at first, so never too early.
+      const left = ((expected - bytes) * (now() - startedAt)) / bytes;
+      if (left > NEXT_REQUEST_LEAD_S) return;
+      flight.endingSoon = true;
+      if (waitingFor === i) start(i + 1);
+    };
+    flight.done = opts.download(jobs[i], path, abort.signal, progress);
+    flight.done.catch(() => undefined); // rethrown when the consumer reaches the job
+    flights.set(i, flight);
   };
   const prepare =
     opts.prepare ?? ((_job: J, _path: string, d: D) => Promise.resolve(d));
-  let ahead = jobs.length ? start(jobs[0]) : undefined;
   let current: string | undefined;
+  start(0);
   try {
     for (let i = 0; i < jobs.length; i++) {
-      const {path, done} = ahead!;
-      ahead = undefined;
-      current = path;
-      const downloaded = await done;
-      if (i + 1 < jobs.length) ahead = start(jobs[i + 1]);
-      const result = (await prepare(jobs[i], path, downloaded)) as T;
-      yield {job: jobs[i], path, result};
+      const flight = flights.get(i)!;
+      current = flight.path;
+      waitingFor = i;
+      if (flight.endingSoon) start(i + 1);
+      const downloaded = await flight.done;
+      waitingFor = -1;
+      flights.delete(i);
+      start(i + 1);
+      const result = (await prepare(jobs[i], flight.path, downloaded)) as T;
+      yield {job: jobs[i], path: flight.path, result};
       current = undefined;
-      await remove(path);
+      await remove(flight.path);
     }
   } finally {
     abort.abort();
     if (current !== undefined) await remove(current);
-    if (ahead) {
+    for (const [i, ahead] of flights) {
+      if (ahead.path === current) continue;
       await ahead.done.catch(() => undefined);
       await remove(ahead.path);
+      flights.delete(i);
     }
   }
 }
