@@ -260,7 +260,7 @@ describe('prefetch: downloads overlap emitting', () => {
     });
 
     test('a failed download with the next one started early: thrown at its turn, both files removed, the early one aborted', async () => {
-      const {started, it, first} = await waitingOnFirst(['j1', 'j2', 'j3']);
+      const {started, first} = await waitingOnFirst(['j1', 'j2', 'j3']);
       started[0].progress(...leaving(0));
       expect(started).toHaveLength(2);
       const failure = new Error('j1: connection reset');
