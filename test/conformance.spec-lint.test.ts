@@ -15,6 +15,7 @@ import {
   ofType,
   readTestFile,
   runConnector,
+  schemaProblems,
   specProblems,
   TEST_FILES,
 } from './helpers/conformance';
@@ -35,6 +36,10 @@ describe.each(MODES)('spec lint (%s mode)', (_mode, env) => {
 
   test('the spec passes every CAT spec rule', () => {
     expect(specProblems(spec, warnings)).toEqual([]);
+  });
+
+  test('connectionSpecification is a valid draft-07 schema (the connector itself skips this meta-check at start-up)', () => {
+    expect(schemaProblems(spec.connectionSpecification)).toEqual([]);
   });
 
   test('CAT warnings are limited to the start_date pattern (stricter than CAT’s, accepts the UI’s value)', () => {
