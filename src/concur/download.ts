@@ -85,12 +85,14 @@ export async function downloadOnce(
     const body = await readSome(res.data, MAX_ERROR_BODY_BYTES);
     throw statusError(what, res.status, headers, body);
   }
+  const expected = contentLength(headers['content-length']);
   const observer = opts.observe?.();
   let received;
   try {
     received = await writeBody(
       res.data,
       headers,
+      expected,
       dest,
       what,
       opts.onProgress,
@@ -100,7 +102,6 @@ export async function downloadOnce(
     observer?.abort(err);
     throw err;
   }
-  const expected = contentLength(headers['content-length']);
   if (expected !== undefined && received.raw !== expected) {
     const err = new NetworkError(
       `${what} failed: the body was cut short after ${received.raw} of ${expected} bytes`,
@@ -114,10 +115,11 @@ export async function downloadOnce(
   return {bytes: received.written, contentType: headers['content-type']};
 }
 
-/** Pipes the body to `dest` (truncating it), counting raw and decoded bytes. */
+/** Pipes the body to `dest` (truncating it), counting raw and decoded bytes; `rawLength` is its Content-Length. */
 async function writeBody(
   body: Readable,
   headers: Record<string, string | undefined>,
+  rawLength: number | undefined,
   dest: string,
   what: string,
   onProgress?: DownloadProgress,
@@ -132,9 +134,7 @@ async function writeBody(
   }
   const counts = {raw: 0, written: 0};
   // Decoded bytes have no size to expect; identity ones have the Content-Length.
-  const expected = decode.length
-    ? undefined
-    : contentLength(headers['content-length']);
+  const expected = decode.length ? undefined : rawLength;
   const progress = (n: number): void => {
     counts.written += n;
     onProgress?.(counts.written, expected);

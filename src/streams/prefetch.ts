@@ -123,11 +123,10 @@ export async function* prefetch<J, T, D = T>(
   } finally {
     abort.abort();
     if (current !== undefined) await remove(current);
-    for (const [i, ahead] of flights) {
+    for (const ahead of flights.values()) {
       if (ahead.path === current) continue;
       await ahead.done.catch(() => undefined);
       await remove(ahead.path);
-      flights.delete(i);
     }
   }
 }
