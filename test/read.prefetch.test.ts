@@ -3,7 +3,9 @@ import path from 'path';
 
 import type {DownloadProgress} from '../src/concur/download';
 import {
-  NEXT_REQUEST_LEAD_S,
+  NEXT_REQUEST_LEAD_MAX_S,
+  NEXT_REQUEST_LEAD_MIN_S,
+  nextRequestLead,
   prefetch,
   PrefetchOptions,
 } from '../src/streams/prefetch';
@@ -204,10 +206,11 @@ describe('prefetch: downloads overlap emitting', () => {
     };
 
     test('a body estimated to end within the lead starts the next download; one further away does not', async () => {
+      // The first bytes after 1 s: the longest lead.
       const {started, it, first} = await waitingOnFirst(['j1', 'j2', 'j3']);
-      started[0].progress(...leaving(NEXT_REQUEST_LEAD_S * 2));
+      started[0].progress(...leaving(NEXT_REQUEST_LEAD_MAX_S * 2));
       expect(started).toHaveLength(1);
-      started[0].progress(...leaving(NEXT_REQUEST_LEAD_S / 2));
+      started[0].progress(...leaving(NEXT_REQUEST_LEAD_MAX_S / 2));
       // j1 has not arrived: j2 already downloads (two files on disk, as when j1 is emitted).
       expect(started.map((d) => d.job)).toEqual(['j1', 'j2']);
       expect(filesIn(dir)).toEqual(['j1.body', 'j2.body']);
@@ -218,6 +221,32 @@ describe('prefetch: downloads overlap emitting', () => {
       started[1].finish();
       expect((await second).value!.job).toBe('j2');
       expect(started.map((d) => d.job)).toEqual(['j1', 'j2', 'j3']);
+    });
+
+    test('the lead is twice the time to first byte, within its bounds', () => {
+      expect(nextRequestLead(0.04)).toBeCloseTo(0.08);
+      expect(nextRequestLead(0.001)).toBe(NEXT_REQUEST_LEAD_MIN_S);
+      expect(nextRequestLead(5)).toBe(NEXT_REQUEST_LEAD_MAX_S);
+    });
+
+    test('a quick first byte gives a short lead: the current body is not shared with the next for longer', async () => {
+      const {opts, started} = controlled(dir);
+      const time = clock();
+      const it = prefetch(['j1', 'j2'], {...opts, now: time.now});
+      const first = it.next();
+      await settle();
+      time.at(0.04); // the first bytes, 40 ms after the request: an 80 ms lead
+      started[0].progress(40, 1000);
+      time.at(1);
+      started[0].progress(...leaving(0.1));
+      expect(started).toHaveLength(1); // within the longest lead, not this one's
+      started[0].progress(...leaving(0.07));
+      expect(started.map((d) => d.job)).toEqual(['j1', 'j2']);
+      started[0].finish();
+      expect((await first).value!.job).toBe('j1');
+      started[1].finish();
+      expect((await it.next()).value!.job).toBe('j2');
+      expect(await it.next()).toEqual({done: true, value: undefined});
     });
 
     test('never while the consumer holds a file: the next one waits until the consumer asks for the one ending', async () => {

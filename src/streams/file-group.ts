@@ -229,7 +229,8 @@ async function downloadJob(
     const pool = ctx.emitPool;
     const read: DownloadProgress = (n, expected) => {
       bytes = n;
-      if (pool?.takes(n)) pool.warm(); // they load while the rest arrives
+      // They load while the rest arrives: from the first bytes when the body's size is known.
+      if (pool?.takes(Math.max(n, expected ?? 0))) pool.warm();
       onProgress(n, expected);
     };
     await ctx.client.downloadFile(job, file, read, check.observe);

@@ -14,7 +14,7 @@ import type {DownloadProgress} from '../concur/download';
  *
  * When the consumer is already waiting for the current download (the link is
  * the bottleneck), the next one starts a little before the current one ends
- * ({@link NEXT_REQUEST_LEAD_S}): its request's round trip then overlaps the
+ * ({@link nextRequestLead}): its request's round trip then overlaps the
  * current body's last bytes instead of leaving the link idle once per job.
  * Those two downloads are still the only files on disk.
  *
@@ -29,12 +29,25 @@ import type {DownloadProgress} from '../concur/download';
 
 /**
  * How long before the current body's estimated end the next request goes
- * out, when the consumer waits for the link. Why: it should cover a file
- * request's time to first byte — a WAN round trip plus the server starting
- * the body, a few hundred ms to Concur — and the moments this process is
- * busy emitting; an earlier start only shares the link for longer.
+ * out, when the consumer waits for the link: twice the current request's
+ * time to first byte (the next one's will be about the same: a round trip
+ * plus the server starting the body), within these bounds. Why: an earlier
+ * start only shares the link with the current body, which then arrives later
+ * (on a 40 MB/s link a fixed 0.3 s delayed the first job's rows by ~0.2 s,
+ * README "Benchmark"); the floor covers the moments this process is busy
+ * elsewhere, the ceiling a slow server (Concur's first byte can take a few
+ * hundred ms).
  */
-export const NEXT_REQUEST_LEAD_S = 0.3;
+export const NEXT_REQUEST_LEAD_MIN_S = 0.05;
+export const NEXT_REQUEST_LEAD_MAX_S = 0.3;
+
+/** The lead for a request whose first byte came `firstByteS` after it went out. */
+export function nextRequestLead(firstByteS: number): number {
+  return Math.min(
+    NEXT_REQUEST_LEAD_MAX_S,
+    Math.max(NEXT_REQUEST_LEAD_MIN_S, 2 * firstByteS)
+  );
+}
 
 export interface PrefetchOptions<J, T, D = T> {
   /** Where a job's file is spooled (one path per job). */
@@ -70,7 +83,7 @@ export interface Prefetched<J, T> {
 interface InFlight<D> {
   path: string;
   done: Promise<D>;
-  /** The body's end is estimated within NEXT_REQUEST_LEAD_S. */
+  /** The body's end is estimated within the lead ({@link nextRequestLead}). */
   endingSoon: boolean;
 }
 
@@ -89,11 +102,14 @@ export async function* prefetch<J, T, D = T>(
     const path = opts.spoolPath(jobs[i]);
     const startedAt = now();
     const flight: InFlight<D> = {path, done: undefined!, endingSoon: false};
+    let lead: number | undefined;
     const progress: DownloadProgress = (bytes, expected) => {
       if (flight.endingSoon || !expected || bytes <= 0) return;
+      const t = now();
+      lead ??= nextRequestLead(t - startedAt); // the first bytes: the time to first byte
       // The rate since the request went out: low at first, so never too early.
-      const left = ((expected - bytes) * (now() - startedAt)) / bytes;
-      if (left > NEXT_REQUEST_LEAD_S) return;
+      const left = ((expected - bytes) * (t - startedAt)) / bytes;
+      if (left > lead) return;
       flight.endingSoon = true;
       if (waitingFor === i) start(i + 1);
     };
