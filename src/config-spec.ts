@@ -1,6 +1,6 @@
-import type Ajv from 'ajv';
 import type {ErrorObject, ValidateFunction} from 'ajv';
 
+import * as VALIDATORS from './config-validators.generated';
 import {ConfigError} from './errors';
 import {readResource} from './resources';
 
@@ -26,7 +26,7 @@ export type JsonSchema = {
 };
 
 /** Airbyte's UI keywords: annotations, not validation. */
-const AIRBYTE_KEYWORDS = [
+export const AIRBYTE_KEYWORDS = [
   'order',
   'airbyte_secret',
   'airbyte_hidden',
@@ -48,34 +48,59 @@ export function specDocument(): any {
   return structuredClone(SPEC_DOCUMENT);
 }
 
-let ajv: Ajv | undefined;
-const compiled = new Map<JsonSchema, ValidateFunction>();
+/**
+ * How the config schemas are compiled (scripts/validators/code.ts, ahead of
+ * time): every problem reported at once; `strict` rejects unknown keywords.
+ * The schemas are not checked against the draft-07 meta-schema there:
+ * test/conformance.spec-lint.test.ts does it on every build.
+ */
+export const AJV_OPTIONS = {
+  allErrors: true,
+  strict: true,
+  validateSchema: false,
+} as const;
 
-function validatorFor(schema: JsonSchema): ValidateFunction {
-  let v = compiled.get(schema);
-  if (!v) {
-    if (!ajv) {
-      // Loaded on first use: `spec` and the CDK's start-up do not pay for it.
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
-      const AjvClass: typeof Ajv = require('ajv').default;
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
-      const addFormats = require('ajv-formats').default;
-      // validateSchema off: checking our own spec against the draft-07
-      // meta-schema costs ~40–50 ms per process (compiling the meta-schema), and
-      // test/conformance.spec-lint.test.ts already does it for every build;
-      // `strict` still rejects unknown keywords here.
-      ajv = new AjvClass({
-        allErrors: true,
-        strict: true,
-        validateSchema: false,
-      });
-      ajv.addVocabulary(AIRBYTE_KEYWORDS);
-      addFormats(ajv);
-    }
-    v = ajv.compile({...schema, $schema: undefined});
-    compiled.set(schema, v);
+/** The schema of credentials of type `authType`, by its name in {@link validatedSchemas}. */
+export function credentialsSchemaName(authType: string): string {
+  return `credentials_${authType.replace(/[^A-Za-z0-9_]/g, '_')}`;
+}
+
+/**
+ * The schemas a config is validated against, by name: `config`, the spec
+ * without its credentials (checked apart, by variant, with their own
+ * messages), and one per credential variant. Compiled ahead of time into
+ * src/config-validators.generated.ts (`npm run gen:validators`).
+ */
+export function validatedSchemas(): Record<string, JsonSchema> {
+  const schemas: Record<string, JsonSchema> = {
+    config: {
+      ...CONNECTION_SPEC,
+      $schema: undefined,
+      required: [],
+      properties: {...CONNECTION_SPEC.properties, credentials: {}},
+    },
+  };
+  for (const [type, variant] of credentialVariants()) {
+    schemas[credentialsSchemaName(type)] = variant;
   }
-  return v;
+  return schemas;
+}
+
+let schemas: Record<string, JsonSchema> | undefined;
+
+function validatorFor(name: string): {
+  validate: ValidateFunction;
+  schema: JsonSchema;
+} {
+  schemas ??= validatedSchemas();
+  const validate = (VALIDATORS as Record<string, unknown>)[name];
+  const schema = schemas[name];
+  if (typeof validate !== 'function' || !schema) {
+    throw new Error(
+      `no config validator "${name}": run npm run gen:validators`
+    );
+  }
+  return {validate: validate as ValidateFunction, schema};
 }
 
 /** The credential variants of the spec, by their `auth_type` constant. */
@@ -102,16 +127,17 @@ export function withDefaults<T extends Record<string, unknown>>(
 }
 
 /**
- * Checks `value` against `schema`; throws one ConfigError naming every
- * property that is wrong, what the spec expects, and (unless it is a secret)
- * the value given. `prefix` names where `value` sits ("credentials").
+ * Checks `value` against the schema `name` of {@link validatedSchemas};
+ * throws one ConfigError naming every property that is wrong, what the spec
+ * expects, and (unless it is a secret) the value given. `prefix` names where
+ * `value` sits ("credentials").
  */
 export function validateAgainst(
   value: Record<string, unknown>,
-  schema: JsonSchema,
+  name: string,
   prefix = ''
 ): void {
-  const validate = validatorFor(schema);
+  const {validate, schema} = validatorFor(name);
   if (validate(value)) return;
   const problems = (validate.errors ?? []).map((e) =>
     describeProblem(e, value, schema, prefix)

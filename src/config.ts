@@ -1,5 +1,6 @@
 import {
   CONNECTION_SPEC,
+  credentialsSchemaName,
   credentialVariants,
   secretFields,
   validateAgainst,
@@ -114,11 +115,7 @@ export function resolveConfig(config: ConcurConfig): ResolvedConfig {
     {...config, credentials: undefined},
     CONNECTION_SPEC
   );
-  validateAgainst(others, {
-    ...CONNECTION_SPEC,
-    required: [],
-    properties: {...CONNECTION_SPEC.properties, credentials: {}},
-  });
+  validateAgainst(others, 'config');
   // Valid against the spec, with its defaults: these are present and typed.
   const c = others as unknown as SpecDefaulted;
   return {
@@ -170,7 +167,11 @@ function checkCredentials(c: unknown): Credentials {
     );
   }
   const withDefault = withDefaults(cred, variant);
-  validateAgainst(withDefault, variant, 'credentials');
+  validateAgainst(
+    withDefault,
+    credentialsSchemaName(String(cred.auth_type)),
+    'credentials'
+  );
   return withDefault as unknown as Credentials;
 }
 
