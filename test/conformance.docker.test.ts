@@ -92,7 +92,11 @@ describe('Dockerfile', () => {
     expect(users.length).toBeGreaterThan(0);
     expect(users[users.length - 1]).not.toMatch(/^(root|0)(:|$)/);
     const userAt = final.map((i) => i.op).lastIndexOf('USER');
-    expect(final.slice(userAt).some((i) => i.op === 'RUN')).toBe(false);
+    // As that user, only the compile cache's warm-up runs (Node keys the cache by user id).
+    const runs = final.slice(userAt).filter((i) => i.op === 'RUN');
+    expect(runs.map((i) => i.args)).toEqual([
+      'node ./docker/warm-compile-cache.js',
+    ]);
   });
 
   test('metadata.yaml: Airbyte metadata naming the same image and tag, the icon and the docs page', () => {
@@ -160,7 +164,7 @@ describe('docker/entrypoint.sh', () => {
     probe = path.join(dir, 'probe.js');
     fs.writeFileSync(
       probe,
-      "process.stderr.write('PROBE ' + JSON.stringify({heapMb: Math.round(require('v8').getHeapStatistics().heap_size_limit / 1048576), nodeOptions: process.env.NODE_OPTIONS}) + '\\n');\n"
+      "process.stderr.write('PROBE ' + JSON.stringify({heapMb: Math.round(require('v8').getHeapStatistics().heap_size_limit / 1048576), nodeOptions: process.env.NODE_OPTIONS, compileCache: process.env.NODE_COMPILE_CACHE}) + '\\n');\n"
     );
   });
   afterAll(() => fs.rmSync(dir, {recursive: true, force: true}));
@@ -180,6 +184,7 @@ describe('docker/entrypoint.sh', () => {
         ...process.env,
         CGROUP_ROOT: root,
         NODE_OPTIONS: `${nodeOptions} --require ${probe}`.trim(),
+        NODE_COMPILE_CACHE: path.join(root, 'compile-cache'), // as the Dockerfile sets it
       };
       const child = spawn('sh', [ENTRYPOINT, 'spec'], {env});
       let stdout = '';
@@ -202,6 +207,8 @@ describe('docker/entrypoint.sh', () => {
     const res = await run({'memory.max': String(512 * 1048576)});
     expect(res.code).toBe(0);
     expect(res.probe.nodeOptions).toMatch(/--max-old-space-size=384$/);
+    // The image's compile cache was made without that flag: dropped, not missed and rewritten.
+    expect(res.probe.compileCache).toBeUndefined();
     expect(res.probe.heapMb).toBeGreaterThanOrEqual(384);
     expect(res.probe.heapMb).toBeLessThan(450);
     const direct = await runConnector(['spec']);
@@ -230,6 +237,7 @@ describe('docker/entrypoint.sh', () => {
     const res = await run(cgroup as Record<string, string>);
     expect(res.code).toBe(0);
     expect(res.probe.nodeOptions).not.toMatch(/max-old-space-size/);
+    expect(res.probe.compileCache).toMatch(/compile-cache$/); // kept
   });
 
   test('an explicit --max-old-space-size in NODE_OPTIONS wins', async () => {
