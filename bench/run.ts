@@ -225,7 +225,11 @@ interface MultiJobResult {
   nominal_transfer_s: number;
   unthrottled_s: number;
   throttled_s: number;
-  /** throttled_s / max(transfer_s, unthrottled_s): 1.0 = downloads fully hidden behind emitting, or the reverse. */
+  /**
+   * The median of the rounds' own throttled / max(transfer, unthrottled): 1.0 = downloads fully hidden behind
+   * emitting, or the reverse. Each round's three measures are taken back to back, so its ratio pairs figures of
+   * the same minute; a ratio of the medians could mix figures of different rounds.
+   */
   vs_bound: number;
   /** Each round's own figures, in order: [transfer, unthrottled, throttled] seconds and its vs_bound. */
   each: {
@@ -267,7 +271,8 @@ async function benchMultiJob(): Promise<MultiJobResult> {
   const link = {bytesPerSecond: linkMbPerS * MB, latencyMs};
   const rounds = Math.max(
     1,
-    Number(env('BENCH_MULTI_RUNS', MULTI_RUNS_DEFAULT))
+    Math.floor(Number(env('BENCH_MULTI_RUNS', MULTI_RUNS_DEFAULT))) ||
+      Number(MULTI_RUNS_DEFAULT)
   );
   const each: MultiJobResult['each'] = [];
   let peakRss = 0;
@@ -298,7 +303,7 @@ async function benchMultiJob(): Promise<MultiJobResult> {
     nominal_transfer_s: round2(nominal),
     unthrottled_s: unthrottled,
     throttled_s: throttled,
-    vs_bound: round2(throttled / Math.max(transfer, unthrottled)),
+    vs_bound: median(each.map((e) => e.vs_bound)),
     each,
     peak_rss_mb: Math.round(peakRss / MB),
   };
