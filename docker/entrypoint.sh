@@ -2,7 +2,9 @@
 # Sizes the Node heap from the container's memory limit (75 %), then runs the
 # connector with Airbyte's arguments (spec | check | discover | read …).
 # An explicit --max-old-space-size in NODE_OPTIONS wins. CGROUP_ROOT exists for tests.
-# The Dockerfile's compile cache (NODE_COMPILE_CACHE) is dropped when the heap is sized here.
+# The Dockerfile's compile cache (NODE_COMPILE_CACHE) is dropped whenever the heap is sized (here or by the user):
+# it was made without that V8 flag, and Node keys it by the flags, so it would miss, then spend the exit writing a
+# new one that no later container sees.
 set -e
 cgroup=${CGROUP_ROOT:-/sys/fs/cgroup}
 limit=""
@@ -12,7 +14,7 @@ elif [ -r "$cgroup/memory/memory.limit_in_bytes" ]; then
   limit=$(cat "$cgroup/memory/memory.limit_in_bytes")    # cgroup v1
 fi
 case "${NODE_OPTIONS:-}" in
-  *max-old-space-size*) limit="" ;;
+  *max-old-space-size*) limit=""; unset NODE_COMPILE_CACHE ;;
 esac
 case "$limit" in
   ""|max) ;;
@@ -22,8 +24,6 @@ case "$limit" in
       heap_mb=$((limit * 3 / 4 / 1048576))
       if [ "$heap_mb" -ge 64 ]; then
         export NODE_OPTIONS="${NODE_OPTIONS:-} --max-old-space-size=${heap_mb}"
-        # The image's compile cache was made without this V8 flag, and Node keys it by the flags: it would
-        # miss, then spend the exit writing a new one that no later container sees.
         unset NODE_COMPILE_CACHE
       fi
     fi
