@@ -227,6 +227,8 @@ describe('prefetch: downloads overlap emitting', () => {
       expect(nextRequestLead(0.04)).toBeCloseTo(0.08);
       expect(nextRequestLead(0.001)).toBe(NEXT_REQUEST_LEAD_MIN_S);
       expect(nextRequestLead(5)).toBe(NEXT_REQUEST_LEAD_MAX_S);
+      expect(nextRequestLead(NaN)).toBe(NEXT_REQUEST_LEAD_MAX_S);
+      expect(nextRequestLead(-Infinity)).toBe(NEXT_REQUEST_LEAD_MAX_S);
     });
 
     test('a quick first byte gives a short lead: the current body is not shared with the next for longer', async () => {

@@ -33,7 +33,7 @@ import type {DownloadProgress} from '../concur/download';
  * time to first byte (the next one's will be about the same: a round trip
  * plus the server starting the body), within these bounds. Why: an earlier
  * start only shares the link with the current body, which then arrives later
- * (on a 40 MB/s link a fixed 0.3 s delayed the first job's rows by ~0.2 s,
+ * (on a 40 MB/s link a fixed 0.3 s delayed the first job's rows by ~0.3 s,
  * README "Benchmark"); the floor covers the moments this process is busy
  * elsewhere, the ceiling a slow server (Concur's first byte can take a few
  * hundred ms).
@@ -41,8 +41,12 @@ import type {DownloadProgress} from '../concur/download';
 export const NEXT_REQUEST_LEAD_MIN_S = 0.05;
 export const NEXT_REQUEST_LEAD_MAX_S = 0.3;
 
-/** The lead for a request whose first byte came `firstByteS` after it went out. */
+/**
+ * The lead for a request whose first byte came `firstByteS` after it went out;
+ * the ceiling when that time is not a finite number (a clock gone wrong).
+ */
 export function nextRequestLead(firstByteS: number): number {
+  if (!Number.isFinite(firstByteS)) return NEXT_REQUEST_LEAD_MAX_S;
   return Math.min(
     NEXT_REQUEST_LEAD_MAX_S,
     Math.max(NEXT_REQUEST_LEAD_MIN_S, 2 * firstByteS)
