@@ -71,7 +71,9 @@ export function credentialsSchemaName(authType: string): string {
  * messages), and one per credential variant. Compiled ahead of time into
  * src/config-validators.generated.ts (`npm run gen:validators`).
  */
-export function validatedSchemas(): Record<string, JsonSchema> {
+export function validatedSchemas(
+  variants: Map<string, JsonSchema> = credentialVariants()
+): Record<string, JsonSchema> {
   const schemas: Record<string, JsonSchema> = {
     config: {
       ...CONNECTION_SPEC,
@@ -80,8 +82,15 @@ export function validatedSchemas(): Record<string, JsonSchema> {
       properties: {...CONNECTION_SPEC.properties, credentials: {}},
     },
   };
-  for (const [type, variant] of credentialVariants()) {
-    schemas[credentialsSchemaName(type)] = variant;
+  for (const [type, variant] of variants) {
+    const name = credentialsSchemaName(type);
+    // Two auth types that differ only in their punctuation would share one validator.
+    if (name in schemas) {
+      throw new Error(
+        `auth_type "${type}" has the validator name "${name}" of another variant`
+      );
+    }
+    schemas[name] = variant;
   }
   return schemas;
 }

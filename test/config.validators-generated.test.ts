@@ -7,7 +7,7 @@ import {execFileSync} from 'child_process';
 import fs from 'fs';
 import path from 'path';
 
-import {validatedSchemas} from '../src/config-spec';
+import {JsonSchema, validatedSchemas} from '../src/config-spec';
 import * as VALIDATORS from '../src/config-validators.generated';
 
 const LIB = path.join(__dirname, '..', 'lib');
@@ -43,6 +43,16 @@ describe('ahead-of-time config validators', () => {
         'function'
       );
     }
+  });
+
+  test('two auth types that would share a validator name are refused, not merged', () => {
+    const variants = new Map<string, JsonSchema>([
+      ['oauth2-password', {type: 'object'}],
+      ['oauth2_password', {type: 'object'}],
+    ]);
+    expect(() => validatedSchemas(variants)).toThrow(
+      /auth_type "oauth2_password" has the validator name "credentials_oauth2_password"/
+    );
   });
 
   test('validating a config loads neither Ajv nor its compiler, only the formats the validators use', () => {
