@@ -1,7 +1,7 @@
 /**
  * The config validators' source (src/config-validators.generated.ts): the
  * schemas of src/config-spec.ts compiled by Ajv ahead of time ("standalone"
- * code), so no command loads Ajv or compiles a schema at start-up (~0.1 s of
+ * code), so no command loads Ajv or compiles a schema at start-up (~0.05–0.1 s of
  * every check, discover and read). Written by `npm run gen:validators`;
  * test/config.validators-generated.test.ts fails when it is out of date.
  */
