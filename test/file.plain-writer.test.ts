@@ -176,6 +176,30 @@ describe('byte writer for plain lines', () => {
     expect(await written(text, 1 << 16, 'sae_v3', 'string')).toEqual(asText);
   });
 
+  test('text of every length, in every column, up to the last byte of the input', async () => {
+    // Text is copied 4 bytes at a time where the input has them: lengths 1–9 cover each remainder, and the
+    // last column of a file without a final line break ends at the input's very end.
+    const stringCols = COLUMNS_OF('string');
+    const details = Array.from({length: 40}, (_, i) => {
+      const cols: Record<number, string> = {};
+      stringCols.forEach((c, k) => {
+        if ((i + k) % 3 !== 0)
+          cols[c] = 'abcdefghi'.slice(0, 1 + ((i + k) % 9));
+      });
+      return cols;
+    });
+    expect(stringCols).toContain(400);
+    for (const last of ['x', 'xy', 'xyz', 'wxyz']) {
+      details[details.length - 1][400] = last;
+      const text = saeFile(details).replace(/\n$/, '');
+      const expected = await reference(text);
+      expect(expected[expected.length - 1]).toMatch(new RegExp(`:"${last}"}$`));
+      for (const size of [1 << 16, 997, 401]) {
+        expect(await written(text, size)).toEqual(expected);
+      }
+    }
+  });
+
   test('lines the byte writer leaves to the full path are still exact', async () => {
     const lines = [
       {5: 'São Paulo €'}, // non-ASCII

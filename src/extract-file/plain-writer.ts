@@ -20,6 +20,14 @@ import {LineTyper} from './typer';
  * 15 significant digits, anything invalid — is converted from its text by the
  * full path's converter, which also throws its exact error. The values'
  * byte rules: byte-values.ts.
+ *
+ * Per line, the cost is its ~400 fields, of which ~60 are written: the field
+ * split has no branch per byte, and a column's key and text are written as
+ * 32-bit words through DataViews (a native copy per key, or a byte loop, was
+ * ~16 % slower for split and columns together; README "Benchmark"). A word
+ * may write up to 3 bytes past its key or text: the next bytes written
+ * overwrite them, and the room reserved for a line (its bytes plus
+ * `jsonBudget`) covers the last.
  */
 
 const PIPE = 0x7c;
@@ -28,6 +36,62 @@ const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
 const CLOSE = 0x5d; // ]
 
+/** 1 for the bytes a plain line has none of: controls, `\\` and anything above `~`. */
+const NOT_PLAIN = new Uint8Array(256).map((_, c) =>
+  c < 0x20 || c > 0x7e || c === BACKSLASH ? 1 : 0
+);
+
+const STRING = 0;
+const NUMBER = 1;
+const INTEGER = 2;
+const DATE = 3;
+const KINDS: Record<string, number> = {
+  string: STRING,
+  number: NUMBER,
+  integer: INTEGER,
+  date: DATE,
+};
+
+/** A line layout's columns for the byte loop: typed arrays of small ints, and the JSON keys as 32-bit words. */
+interface Plan {
+  fields: Int32Array;
+  kinds: Uint8Array;
+  words: Uint32Array;
+  /** first[i]: key i's first word; first[i + 1] its end (each key padded to a whole word). */
+  first: Int32Array;
+  lengths: Int32Array;
+}
+
+const PLANS = new WeakMap<LineLayout, Plan>();
+
+function planOf(ll: LineLayout): Plan {
+  let plan = PLANS.get(ll);
+  if (plan) return plan;
+  const keys = ll.jsonKeyBytes;
+  const first = new Int32Array(keys.length + 1);
+  const lengths = new Int32Array(keys.length);
+  let n = 0;
+  keys.forEach((k, i) => {
+    first[i] = n;
+    lengths[i] = k.length;
+    n += Math.ceil(k.length / 4);
+  });
+  first[keys.length] = n;
+  const bytes = Buffer.alloc(n * 4);
+  keys.forEach((k, i) => k.copy(bytes, first[i] * 4));
+  const words = new Uint32Array(n);
+  for (let w = 0; w < n; w++) words[w] = bytes.readUInt32LE(w * 4);
+  plan = {
+    fields: Int32Array.from(ll.indexes),
+    kinds: Uint8Array.from(ll.types, (t) => KINDS[t] ?? 255),
+    words,
+    first,
+    lengths,
+  };
+  PLANS.set(ll, plan);
+  return plan;
+}
+
 export class PlainWriter {
   /** ends[k]: the index of the byte after field k of the current line (its `|` or the line end). */
   private ends: Int32Array = new Int32Array(512);
@@ -35,6 +99,12 @@ export class PlainWriter {
   private rtBytes = Buffer.alloc(0);
   private rtLayout: LineLayout | null = null;
   private rtPrefix = Buffer.alloc(0);
+
+  /** Views of the output buffer and of the input bytes, for words of 4 bytes (cached per buffer). */
+  private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  private viewOf?: Buffer;
+  private inView: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  private inOf?: Buffer;
 
   constructor(private readonly typer: LineTyper) {}
 
@@ -100,17 +170,19 @@ export class PlainWriter {
     while (first < end && bytes[first] !== PIPE) first++;
     const ll = this.lineLayout(bytes, start, first);
     if (!ll) return ll;
+    // Without a branch per byte (like the first pass, detail-bytes.ts): every byte's offset is stored, the slot
+    // advances past a `|` only, and a byte that is not plain is noted, not tested.
     let ends = this.ends;
+    while (ends.length <= end - start) ends = this.grow();
     let k = 0;
+    let notPlain = 0;
     for (let i = start; i < end; i++) {
       const c = bytes[i];
-      if (c === PIPE) {
-        ends[k++] = i;
-        if (k === ends.length) ends = this.grow();
-      } else if (c < 0x20 || c > 0x7e || c === BACKSLASH) {
-        return undefined;
-      }
+      ends[k] = i;
+      k += +(c === PIPE);
+      notPlain |= NOT_PLAIN[c];
     }
+    if (notPlain) return undefined;
     ends[k++] = end;
     return k === ll.fieldCount ? ll : undefined;
   }
@@ -129,29 +201,53 @@ export class PlainWriter {
     bytes: Buffer,
     start: number
   ): number {
-    const {indexes, jsonKeyBytes, types} = ll;
+    const plan = planOf(ll);
+    const {fields, kinds, words, first, lengths} = plan;
     const ends = this.ends;
     const buf = out.buf;
-    for (let i = 0; i < indexes.length; i++) {
-      const f = indexes[i];
+    if (this.viewOf !== buf) {
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.length);
+      this.viewOf = buf;
+    }
+    if (this.inOf !== bytes) {
+      this.inView = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+      this.inOf = bytes;
+    }
+    const view = this.view;
+    const inView = this.inView;
+    const wordEnd = bytes.length - 3;
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i];
       const a = f === 0 ? start : ends[f - 1] + 1;
       const b = ends[f];
       if (a === b) continue; // empty fields are omitted
-      const key = jsonKeyBytes[i];
-      buf.set(key, o); // keys are ~20–40 bytes: a native copy beats a byte loop (measured)
-      o += key.length;
-      const type = types[i];
+      const stop = first[i + 1];
+      let k = o;
+      for (let w = first[i]; w < stop; w++) {
+        view.setUint32(k, words[w], true);
+        k += 4;
+      }
+      o += lengths[i];
+      const kind = kinds[i];
       let next = -1;
-      if (type === 'string') {
+      if (kind === STRING) {
         buf[o++] = QUOTE;
-        for (let j = a; j < b; j++) buf[o++] = bytes[j];
+        if (b < wordEnd) {
+          for (let j = a; j < b; j += 4) {
+            view.setUint32(o, inView.getUint32(j, true), true);
+            o += 4;
+          }
+          o -= (4 - ((b - a) & 3)) & 3;
+        } else {
+          for (let j = a; j < b; j++) buf[o++] = bytes[j];
+        }
         buf[o++] = QUOTE;
         continue;
-      } else if (type === 'number') {
+      } else if (kind === NUMBER) {
         next = writeDecimal(buf, o, bytes, a, b, ll.decimalsAsText === true);
-      } else if (type === 'integer') {
+      } else if (kind === INTEGER) {
         next = writeInteger(buf, o, bytes, a, b);
-      } else if (type === 'date') {
+      } else if (kind === DATE) {
         next = writeDate(buf, o, bytes, a, b);
       }
       if (next >= 0) {
