@@ -60,7 +60,7 @@ port.on('message', (m: CheckRequest) => {
   if (m.kind === 'start') {
     const blocks = new Blocks(m.id);
     checks.set(m.id, blocks);
-    checkFile(blocks, m.file, m.encoding)
+    checkFile(blocks, m.file, m.encoding, {sha256: false}) // the sender hashes the bytes (check-thread.ts)
       .then(
         (check) =>
           post({

@@ -1,4 +1,4 @@
-import {createHash} from 'crypto';
+import {createHash, Hash} from 'crypto';
 import {createReadStream} from 'fs';
 
 import {ConnectorError, DataError, withContext} from '../errors';
@@ -88,13 +88,18 @@ export async function checkExtractFiles(
   return checks;
 }
 
-/** The first pass over one file (its bytes as served, in `encoding`). */
+/**
+ * The first pass over one file (its bytes as served, in `encoding`). With
+ * `sha256: false` the bytes are not hashed and `sha256` is '': the caller
+ * hashes them itself (the check thread's sender, check-thread.ts).
+ */
 export async function checkFile(
   input: ByteSource,
   file: string,
-  encoding: FileEncoding = DEFAULT_FILE_ENCODING
+  encoding: FileEncoding = DEFAULT_FILE_ENCODING,
+  {sha256 = true}: {sha256?: boolean} = {}
 ): Promise<FileCheck> {
-  const meter = new Meter();
+  const meter = new Meter(sha256);
   const decoder = new Utf8Decoder(encoding, file);
   const scanner = new ContentScanner(file);
   let error: ConnectorError | undefined;
@@ -172,16 +177,20 @@ function failedCheck(
 
 const LF = 0x0a;
 
-/** Size, SHA-256 and physical lines of the bytes as served. */
+/** Size, SHA-256 (unless told not to) and physical lines of the bytes as served. */
 class Meter {
-  private readonly hash = createHash('sha256');
+  private readonly hash?: Hash;
   private size = 0;
   private lfs = 0;
   private last = -1;
 
+  constructor(sha256 = true) {
+    if (sha256) this.hash = createHash('sha256');
+  }
+
   add(buf: Buffer): void {
     if (buf.length === 0) return;
-    this.hash.update(buf);
+    this.hash?.update(buf);
     this.size += buf.length;
     this.lfs += countLf(buf);
     this.last = buf[buf.length - 1];
@@ -190,7 +199,7 @@ class Meter {
   result(): Measured {
     return {
       size_bytes: this.size,
-      sha256: this.hash.digest('hex'),
+      sha256: this.hash?.digest('hex') ?? '',
       line_count: this.lfs + (this.size > 0 && this.last !== LF ? 1 : 0),
     };
   }
