@@ -15,9 +15,10 @@ import {tempDir} from './helpers/temp';
  * The parse worker pool itself. Its bytes are compared with the reading
  * thread's through bin/main (test/read.threads.test.ts); here, what a
  * sync cannot show: a worker's error arrives as the error the reading
- * thread throws, and how many workers a machine or container gets. The
- * pool is the compiled one (lib/, as bin/main runs it): a worker thread
- * cannot load the TypeScript sources.
+ * thread throws, how many workers a machine or container gets, and when
+ * they start while a body downloads. The pool is the compiled one (lib/,
+ * as bin/main runs it): a worker thread cannot load the TypeScript
+ * sources.
  */
 
 /* eslint-disable @typescript-eslint/no-var-requires */
@@ -147,6 +148,31 @@ describe('parse worker pool', () => {
       ]);
     } finally {
       await Promise.all([pool.close(), tiny.close()]);
+    }
+  });
+
+  test('workers start while a body downloads: at its first bytes when its Content-Length is one they take, else once enough has arrived', async () => {
+    const MB = 1024 * 1024;
+    const pool = EmitPool.create(2, 2 * MB);
+    try {
+      pool.warmFor(64 * 1024); // size unknown, little received: not yet
+      pool.warmFor(64 * 1024, MB); // a body they do not take
+      expect(pool.started).toBe(0);
+      pool.warmFor(64 * 1024, 2 * MB); // first bytes of a 2 MB body
+      expect(pool.started).toBe(2);
+      pool.warmFor(3 * MB, 3 * MB); // never more than the pool's size
+      expect(pool.started).toBe(2);
+    } finally {
+      await pool.close();
+    }
+    const unsized = EmitPool.create(2, 2 * MB);
+    try {
+      unsized.warmFor(2 * MB - 1);
+      expect(unsized.started).toBe(0);
+      unsized.warmFor(2 * MB); // no Content-Length: the bytes received decide
+      expect(unsized.started).toBe(2);
+    } finally {
+      await unsized.close();
     }
   });
 

@@ -120,6 +120,20 @@ export class EmitPool {
     return bytes >= this.minFileBytes;
   }
 
+  /**
+   * Starts the workers while a body downloads, as soon as it is known to be
+   * one they write: from its first bytes when its size (`expected`, its
+   * Content-Length) says so, else once `received` bytes do.
+   */
+  warmFor(received: number, expected?: number): void {
+    if (this.takes(Math.max(received, expected ?? 0))) this.warm();
+  }
+
+  /** How many worker threads have been started. */
+  get started(): number {
+    return this.workers.length;
+  }
+
   /** Starts the workers now (they take ~0.1 s to load), e.g. while a large file downloads. */
   warm(): void {
     for (let w = this.spawn(); w; w = this.spawn()) {

@@ -229,8 +229,7 @@ async function downloadJob(
     const pool = ctx.emitPool;
     const read: DownloadProgress = (n, expected) => {
       bytes = n;
-      // They load while the rest arrives: from the first bytes when the body's size is known.
-      if (pool?.takes(Math.max(n, expected ?? 0))) pool.warm();
+      pool?.warmFor(n, expected); // they load while the rest arrives
       onProgress(n, expected);
     };
     await ctx.client.downloadFile(job, file, read, check.observe);
