@@ -232,10 +232,9 @@ export class EmitPool {
  * per CPU the process may use (its affinity, and a container's CPU quota)
  * but one — the main thread downloads, checks and writes every record — at
  * least 2 and at most {@link MAX_PARSE_WORKERS}; none on one CPU, where a
- * worker could only take turns with the main thread. On 2 CPUs, writing
- * into /dev/null, two workers measured fastest (sae_rows 200 MB: 1.72 s,
- * one 2.16 s, none 2.10 s); when the reader of stdout shares those two CPUs,
- * one worker can be faster (README "Benchmark", "Parse workers").
+ * worker could only take turns with the main thread. On 2 CPUs two workers
+ * measured fastest when the reader of stdout has CPUs of its own, one when
+ * it shares these two (README "Benchmark", "Parse workers").
  */
 export function parseWorkerCount(
   env = process.env,
